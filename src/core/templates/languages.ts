@@ -1,0 +1,87 @@
+// Template language codes accepted by Meta (whatsapp-cloud-api.md §4.3: "~70 codes; full enum in
+// SDK-META `LanguagesEnum`"). Data only; `en` and `en_US` are different templates.
+
+export const TEMPLATE_LANGUAGES: Readonly<Record<string, string>> = Object.freeze({
+  af: 'Afrikaans',
+  sq: 'Albanian',
+  ar: 'Arabic',
+  az: 'Azerbaijani',
+  bn: 'Bengali',
+  bg: 'Bulgarian',
+  ca: 'Catalan',
+  zh_CN: 'Chinese (China)',
+  zh_HK: 'Chinese (Hong Kong)',
+  zh_TW: 'Chinese (Taiwan)',
+  hr: 'Croatian',
+  cs: 'Czech',
+  da: 'Danish',
+  nl: 'Dutch',
+  en: 'English',
+  en_GB: 'English (UK)',
+  en_US: 'English (US)',
+  et: 'Estonian',
+  fil: 'Filipino',
+  fi: 'Finnish',
+  fr: 'French',
+  ka: 'Georgian',
+  de: 'German',
+  el: 'Greek',
+  gu: 'Gujarati',
+  ha: 'Hausa',
+  he: 'Hebrew',
+  hi: 'Hindi',
+  hu: 'Hungarian',
+  id: 'Indonesian',
+  ga: 'Irish',
+  it: 'Italian',
+  ja: 'Japanese',
+  kn: 'Kannada',
+  kk: 'Kazakh',
+  rw_RW: 'Kinyarwanda',
+  ko: 'Korean',
+  ky_KG: 'Kyrgyz (Kyrgyzstan)',
+  lo: 'Lao',
+  lv: 'Latvian',
+  lt: 'Lithuanian',
+  mk: 'Macedonian',
+  ms: 'Malay',
+  ml: 'Malayalam',
+  mr: 'Marathi',
+  nb: 'Norwegian',
+  fa: 'Persian',
+  pl: 'Polish',
+  pt_BR: 'Portuguese (Brazil)',
+  pt_PT: 'Portuguese (Portugal)',
+  pa: 'Punjabi',
+  ro: 'Romanian',
+  ru: 'Russian',
+  sr: 'Serbian',
+  sk: 'Slovak',
+  sl: 'Slovenian',
+  es: 'Spanish',
+  es_AR: 'Spanish (Argentina)',
+  es_ES: 'Spanish (Spain)',
+  es_MX: 'Spanish (Mexico)',
+  sw: 'Swahili',
+  sv: 'Swedish',
+  ta: 'Tamil',
+  te: 'Telugu',
+  th: 'Thai',
+  tr: 'Turkish',
+  uk: 'Ukrainian',
+  ur: 'Urdu',
+  uz: 'Uzbek',
+  vi: 'Vietnamese',
+  zu: 'Zulu',
+});
+
+export function isTemplateLanguage(code: string): boolean {
+  return Object.hasOwn(TEMPLATE_LANGUAGES, code);
+}
+
+/** `en-us` / `EN_us` → `en_US` when that is a known code (webhooks print `en-US`, §4.3). */
+export function suggestTemplateLanguage(code: string): string | undefined {
+  const [lang = '', region] = code.trim().replace('-', '_').split('_');
+  const guess = region === undefined ? lang.toLowerCase() : `${lang.toLowerCase()}_${region.toUpperCase()}`;
+  return guess !== code && isTemplateLanguage(guess) ? guess : undefined;
+}
