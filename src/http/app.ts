@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Store } from '../store/connection.ts';
+import { installErrorHandling } from './errors.ts';
+import { installMetrics } from './metrics.ts';
+import { healthRoutes } from './health.ts';
+
+export interface AppOptions {
+  store: Store;
+  logger?: Logger | false;
+  version?: string;
+}
+
+export type App = FastifyInstance;
+
+/** Assemble the HTTP app. Capabilities register their own plugins here. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
+    logger: options.logger ? undefined : false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 3 * 1024 * 1024 + 64 * 1024, // Meta's webhook payloads reach 3 MB
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Charla API',
+        description: 'Customer management over the WhatsApp Business Platform Cloud API.',
+        version: options.version ?? '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  installMetrics(app);
+  await app.register(healthRoutes, { store: options.store });
+  return app;
+}
