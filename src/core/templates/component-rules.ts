@@ -42,7 +42,7 @@ function checkLength(
 function checkTextWithVariables(ctx: ValidationContext, c: LocatedComponent, kind: 'HEADER' | 'BODY', text: string): number {
   const label = kind === 'HEADER' ? 'Header' : 'Body';
   const at: ProblemAt = { path: c.path, field: 'text', component: kind };
-  const vars = checkVariableText(text, { at, label, format: ctx.format });
+  const vars = checkVariableText(text, { at, label, format: ctx.format, checkRatio: kind === 'BODY' });
   ctx.problems.push(...vars.problems);
   const examples = checkExamples(vars.variables, {
     at: { path: c.path, component: kind },

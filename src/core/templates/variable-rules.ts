@@ -11,6 +11,8 @@ export interface VariableTextOptions {
   /** "Body", "Header": starts every message. */
   label: string;
   format: ParameterFormat;
+  /** Apply the words-per-variable rule (2388293). Meta reports it for bodies; headers hold one variable at most. */
+  checkRatio?: boolean;
 }
 
 export interface VariableTextResult {
@@ -123,8 +125,8 @@ export function checkVariableText(text: string, opts: VariableTextOptions): Vari
     }
     const words = countWords(text, scan.tokens);
     const need = minimumWordsFor(valid.length);
-    if (words < need) {
-      problems.push(problem('variable.too_many_for_length', at, `${label}: too many variables for the length of the text (${plural(valid.length, 'variable')}, ${plural(words, 'word')}). Add at least ${plural(need - words, 'more word')} or remove variables; allow ${need} words for ${plural(valid.length, 'variable')}.`));
+    if (opts.checkRatio === true && words < need) {
+      problems.push(problem('variable.too_many_for_length', at, `${label}: too many variables for the length of the text (${plural(valid.length, 'variable')}, ${plural(words, 'word')}). A text with ${plural(valid.length, 'variable')} needs at least ${need} other words: add ${need - words} more or remove variables.`));
     }
   }
 
