@@ -27,6 +27,13 @@ export const configSchema = z.object({
   SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Graph API base URL. Defaults to the local sandbox when it runs, else Meta's. */
+  CLOUD_API_BASE_URL: z.string().url().optional(),
+  CLOUD_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  /** Where inbound media files are kept (default: DATA_DIR/media). */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Bearer token for the REST API (/api, /admin). Generated into the data dir when unset in embedded mode. */
+  CHARLA_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -49,6 +56,9 @@ export const flagToVariable: Record<string, keyof Config> = {
   sandbox: 'SANDBOX',
   'sandbox-port': 'SANDBOX_PORT',
   role: 'ROLE',
+  'cloud-api-base-url': 'CLOUD_API_BASE_URL',
+  'cloud-api-version': 'CLOUD_API_VERSION',
+  'media-dir': 'MEDIA_DIR',
 };
 
 const describe: Partial<Record<keyof Config, string>> = {

@@ -1,0 +1,49 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Store } from './store/connection.ts';
+import type { Secrets } from './store/secrets.ts';
+
+/** Time is injected (DESIGN principle 6): tests and the sandbox's virtual clock move it. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Domain events for in-process listeners (live updates, automation). Ids only; read the rest from the store. */
+export interface DomainEventMap {
+  'message.created': { messageId: string; conversationId: string; direction: 'in' | 'out' };
+  'message.status': { messageId: string; conversationId: string; status: string };
+  'conversation.updated': { conversationId: string };
+  'number.updated': { phoneNumberId: string };
+  'account.event': { field: string; wabaId: string | null };
+}
+
+export class DomainEvents {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+  constructor() {
+    this.emitter.setMaxListeners(1000);
+  }
+  emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void {
+    this.emitter.emit(name, payload);
+  }
+  on<K extends keyof DomainEventMap>(name: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}
+
+export interface CloudApiSettings {
+  baseUrl: string;
+  version: string;
+}
+
+/** What services need from the running process. Built once at start (or per test). */
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  secrets: Secrets;
+  logger: Logger;
+  events: DomainEvents;
+  cloudApi: CloudApiSettings;
+  mediaDir: string;
+}

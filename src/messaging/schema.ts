@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** A business phone number on the Cloud API, with its credentials (encrypted at rest). */
+export const phoneNumbers = pgTable('phone_numbers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  phoneNumberId: text('phone_number_id').notNull().unique(),
+  wabaId: text('waba_id').notNull(),
+  displayPhoneNumber: text('display_phone_number').notNull(),
+  verifiedName: text('verified_name'),
+  /** AES-256-GCM ciphertext (see src/store/secrets.ts). */
+  accessTokenEnc: text('access_token_enc').notNull(),
+  appSecretEnc: text('app_secret_enc').notNull(),
+  verifyToken: text('verify_token').notNull(),
+  /** Messages per second this number may send (Meta: 80 default, 1,000 after upgrade, 20 coexistence). */
+  throughputMps: integer('throughput_mps').notNull().default(80),
+  qualityRating: text('quality_rating'),
+  messagingLimitTier: text('messaging_limit_tier'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * A person we talk to. Identity is any of wa_id/phone, BSUID, parent BSUID, username: a contact may
+ * have no phone at all (spec §9), so each identifier is unique where present and none is required.
+ */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    waId: text('wa_id'),
+    e164: text('e164'),
+    bsuid: text('bsuid'),
+    parentBsuid: text('parent_bsuid'),
+    username: text('username'),
+    profileName: text('profile_name'),
+    country: text('country'),
+    market: text('market'),
+    /** unknown (wrote in, not yet classified) | lead | customer | supplier */
+    kind: text('kind').notNull().default('unknown'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contacts_wa_id_key').on(t.waId),
+    uniqueIndex('contacts_bsuid_key').on(t.bsuid),
+    index('contacts_e164_idx').on(t.e164),
+  ],
+);
+
+/** One thread per (business number, contact), carrying the customer-service and free-entry-point windows. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    phoneNumberId: uuid('phone_number_id').notNull().references(() => phoneNumbers.id),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    /** open | pending | resolved */
+    state: text('state').notNull().default('open'),
+    lastInboundAt: ts('last_inbound_at'),
+    windowExpiresAt: ts('window_expires_at'),
+    /** Set when the customer came from a click-to-WhatsApp ad: our reply within the CSW opens a 72 h FEP. */
+    referral: jsonb('referral'),
+    referralAt: ts('referral_at'),
+    fepExpiresAt: ts('fep_expires_at'),
+    lastMessageAt: ts('last_message_at'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('conversations_number_contact_key').on(t.phoneNumberId, t.contactId), index('conversations_last_message_idx').on(t.lastMessageAt)],
+);
+
+/** Every message in and out. Our id is the outbound natural key (sent as biz_opaque_callback_data); wamid is Meta's. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    wamid: text('wamid'),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
+    /** in | out */
+    direction: text('direction').notNull(),
+    type: text('type').notNull(),
+    /** Inbound: Meta's message object as received. Outbound: the Cloud API send body. */
+    content: jsonb('content').notNull(),
+    contextWamid: text('context_wamid'),
+    /** Outbound: queued | accepted | sent | delivered | read | played | failed. Inbound: received | read. */
+    status: text('status').notNull(),
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    readAt: ts('read_at'),
+    playedAt: ts('played_at'),
+    failedAt: ts('failed_at'),
+    /** Meta's errors for a failed message (code, title, message, details), or ours for a refused one. */
+    errors: jsonb('errors'),
+    /** Pricing facts from statuses: { pricing_model, billable, type, category }. */
+    pricing: jsonb('pricing'),
+    /** When the message happened (Meta's timestamp for inbound; queue time for outbound). */
+    at: ts('at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('messages_wamid_key').on(t.wamid), index('messages_conversation_at_idx').on(t.conversationId, t.at)],
+);
+
+/** Raw webhook bodies, appended before Meta gets its 200; the processor applies them in order. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    body: text('body').notNull(),
+    processedAt: ts('processed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [index('webhook_events_pending_idx').on(t.id).where(sql`processed_at is null`)],
+);
+
+/** Statuses whose message we do not know yet: kept and applied when it appears. */
+export const pendingStatuses = pgTable(
+  'pending_statuses',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    wamid: text('wamid'),
+    /** Our message id from biz_opaque_callback_data, when present. */
+    ourId: uuid('our_id'),
+    status: jsonb('status').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('pending_statuses_wamid_idx').on(t.wamid), index('pending_statuses_our_id_idx').on(t.ourId)],
+);
+
+/** The outbox: one row per outbound message (same id), paced by the dispatcher's lanes. */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: uuid('id').primaryKey().references(() => messages.id),
+    phoneNumberId: uuid('phone_number_id').notNull().references(() => phoneNumbers.id),
+    /** Pair-rate key: the recipient's wa_id or BSUID. */
+    recipientKey: text('recipient_key').notNull(),
+    /** The Cloud API body, without biz_opaque_callback_data (added per attempt). */
+    body: jsonb('body').notNull(),
+    /** queued | sending | accepted | failed */
+    state: text('state').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: ts('not_before').notNull().defaultNow(),
+    /** Fencing: the lane epoch under which the current attempt was claimed. */
+    epoch: bigint('epoch', { mode: 'number' }),
+    lastError: jsonb('last_error'),
+    priority: integer('priority').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('outbound_due_idx').on(t.phoneNumberId, t.priority, t.notBefore).where(sql`state = 'queued'`), index('outbound_sending_idx').on(t.phoneNumberId).where(sql`state = 'sending'`)],
+);
+
+/** One lease per sender number: whoever holds it (with the current epoch) paces that number. */
+export const lanes = pgTable('lanes', {
+  phoneNumberId: uuid('phone_number_id').primaryKey().references(() => phoneNumbers.id),
+  owner: text('owner'),
+  epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+  leaseUntil: ts('lease_until'),
+});
+
+/** Inbound media to fetch from the Cloud API and keep (retried separately from message creation). */
+export const mediaFiles = pgTable(
+  'media_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: uuid('message_id').notNull().references(() => messages.id),
+    metaMediaId: text('meta_media_id').notNull(),
+    phoneNumberId: uuid('phone_number_id').notNull().references(() => phoneNumbers.id),
+    mimeType: text('mime_type'),
+    sha256: text('sha256'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    path: text('path'),
+    /** pending | stored | failed */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: ts('not_before').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('media_files_meta_media_key').on(t.metaMediaId), index('media_files_due_idx').on(t.notBefore).where(sql`state = 'pending'`)],
+);
+
+/** Template status, quality and account events as Meta reported them (the templates capability reads these). */
+export const accountEvents = pgTable('account_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  wabaId: text('waba_id'),
+  field: text('field').notNull(),
+  value: jsonb('value').notNull(),
+  at: ts('at').notNull().defaultNow(),
+  /** Dedupe key so a redelivered webhook records once. */
+  dedupeKey: text('dedupe_key').notNull().unique(),
+});
