@@ -12,13 +12,13 @@ const MEDIA = new Set(['IMAGE', 'VIDEO', 'DOCUMENT', 'GIF']);
 export function checkAuthentication(ctx: ValidationContext, located: LocatedComponents): void {
   if (!ctx.hasOtpButton) {
     const at = located.BUTTONS ? { path: located.BUTTONS.path, field: 'buttons', component: 'BUTTONS' as const } : { path: 'components' };
-    ctx.problems.push(problem('auth.otp_button_missing', at, 'Authentication templates need a one-time-password button. Add a button of type OTP with otp_type COPY_CODE, ONE_TAP or ZERO_TAP.'));
+    ctx.problems.push(problem('auth.otp_button_missing', at, 'Buttons: authentication templates need a one-time-password button. Add a button of type OTP with otp_type COPY_CODE, ONE_TAP or ZERO_TAP.'));
   }
-  for (const at of ctx.urlButtons) {
-    ctx.problems.push(problem('auth.url_button', at, 'Authentication templates cannot have URL buttons. Remove this button or change the category.'));
+  for (const { at, label } of ctx.urlButtons) {
+    ctx.problems.push(problem('auth.url_button', at, `${label}: authentication templates cannot have URL buttons. Remove this button or change the category.`));
   }
   if (located.HEADER && ctx.headerFormat !== undefined && MEDIA.has(ctx.headerFormat)) {
-    ctx.problems.push(problem('auth.media_header', { path: located.HEADER.path, field: 'format', component: 'HEADER' }, `Authentication templates cannot have a ${ctx.headerFormat} header. Remove the header or use a TEXT one.`));
+    ctx.problems.push(problem('auth.media_header', { path: located.HEADER.path, field: 'format', component: 'HEADER' }, `Header: authentication templates cannot have a media header (${ctx.headerFormat}). Remove the header or use a TEXT one.`));
   }
   for (const t of ctx.texts) {
     const url = findUrl(t.text);

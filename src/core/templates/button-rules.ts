@@ -48,7 +48,7 @@ function checkText(ctx: ValidationContext, b: Readonly<Record<string, unknown>>,
 }
 
 function checkUrl(ctx: ValidationContext, b: Readonly<Record<string, unknown>>, at: ProblemAt, label: string): void {
-  ctx.urlButtons.push(at);
+  ctx.urlButtons.push({ at, label });
   const urlAt: ProblemAt = { ...at, field: 'url' };
   const url = asString(get(b, 'url'));
   if (url === undefined || url.trim() === '') {

@@ -94,7 +94,7 @@ export function checkHeader(ctx: ValidationContext, c: LocatedComponent): void {
   const handles = asArray(get(asRecord(get(c.rec, 'example')), 'header_handle'));
   const handle = handles?.find((h) => typeof h === 'string' && h.trim() !== '');
   if (handle === undefined) {
-    ctx.problems.push(problem('header.media_example_missing', { ...at, field: 'example.header_handle' }, `Header: a ${format} header needs a sample file. Upload one with the Resumable Upload API and put its handle in example.header_handle.`));
+    ctx.problems.push(problem('header.media_example_missing', { ...at, field: 'example.header_handle' }, `Header: the ${format} header needs a sample file. Upload one with the Resumable Upload API and put its handle in example.header_handle.`));
   }
 }
 

@@ -15,7 +15,7 @@ export interface ValidationContext {
   /** Every example value for a variable, for the AUTHENTICATION 15-character rule. */
   exampleValues: { at: ProblemAt; label: string; raw: string; position: number; value: string }[];
   hasOtpButton: boolean;
-  urlButtons: ProblemAt[];
+  urlButtons: { at: ProblemAt; label: string }[];
 }
 
 export function newContext(category: TemplateCategory | undefined, format: ParameterFormat): ValidationContext {
