@@ -67,23 +67,23 @@ export function parsePhone(input: string, opts: { defaultCountry?: string } = {}
   if (bad.length > 0) {
     return fail(
       'phone_invalid_characters',
-      `"${input}" contains ${bad.map((c) => `"${c}"`).join(', ')}; a phone number may only have digits, "+", spaces, dashes, dots and parentheses.`,
+      `"${raw}" contains ${bad.map((c) => `"${c}"`).join(', ')}; a phone number may only have digits, "+", spaces, dashes, dots and parentheses.`,
     );
   }
   let compact = raw.replace(FORMATTING, '');
   if (compact.lastIndexOf('+') > 0) {
-    return fail('phone_invalid_characters', `"${input}" has a "+" that is not at the start.`);
+    return fail('phone_invalid_characters', `"${raw}" has a "+" that is not at the start.`);
   }
   if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
-  if (compact.replace('+', '') === '') return fail('phone_empty', `"${input}" has no digits.`);
+  if (compact.replace('+', '') === '') return fail('phone_empty', `"${raw}" has no digits.`);
 
-  if (compact.startsWith('+')) return checkInternational(input, compact);
+  if (compact.startsWith('+')) return checkInternational(raw, compact);
 
   const dc = opts.defaultCountry?.toUpperCase();
   if (dc === undefined) {
     return fail(
       'phone_no_country',
-      `"${input}" has no country code. Write it with "+" and the country code (e.g. +34 612 345 678) or set a default country.`,
+      `"${raw}" has no country code. Write it with "+" and the country code (e.g. +34 612 345 678) or set a default country.`,
     );
   }
   if (!isSupportedCountry(dc)) {
@@ -91,9 +91,9 @@ export function parsePhone(input: string, opts: { defaultCountry?: string } = {}
   }
   const national = parsePhoneNumberFromString(compact, dc);
   if (national?.isValid()) return { ok: true, value: describe(national.number, national.country, national.countryCallingCode) };
-  const asInternational = checkInternational(input, `+${compact}`);
+  const asInternational = checkInternational(raw, `+${compact}`);
   if (asInternational.ok) return asInternational;
-  return checkNational(input, compact, dc);
+  return checkNational(raw, compact, dc);
 }
 
 /** Like parsePhone but throws PhoneError; for callers that treat a bad number as a bug. */
