@@ -559,12 +559,16 @@ export function validateMediaUpload(input: { kind: MediaKind; mimeType: string; 
   if (!Number.isFinite(input.sizeBytes) || input.sizeBytes <= 0) {
     problems.push({ path: 'file_size', code: 'empty_file', message: 'The file is empty.' });
   } else if (input.sizeBytes > limit) {
+    // Just over the limit rounds to the same text: show exact bytes so the message is not "5 MB; at most 5 MB".
+    const exact = formatBytes(input.sizeBytes) === formatBytes(limit);
+    const sizeText = exact ? `${input.sizeBytes} bytes` : formatBytes(input.sizeBytes);
+    const limitText = exact ? `${formatBytes(limit)} (${limit} bytes)` : formatBytes(limit);
     const what = input.kind === 'sticker' ? `${input.animated ? 'an animated' : 'a static'} sticker` : `${input.kind === 'image' ? 'an' : 'a'} ${input.kind}`;
     problems.push({
       path: 'file_size',
       code: 'file_too_large',
       message:
-        `The file is ${formatBytes(input.sizeBytes)}; ${what} can be at most ${formatBytes(limit)}. ` +
+        `The file is ${sizeText}; ${what} can be at most ${limitText}. ` +
         (input.kind === 'document' ? 'Split or compress it, or share a link instead.' : 'Compress it or send it as a document.'),
     });
   }
