@@ -227,6 +227,8 @@ function checkCurrency(ctx: Ctx, path: string, label: string, c: unknown): void 
   }
 }
 
+const aOrAn = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 function checkHeader(ctx: Ctx, def: TemplateComponentDefinition | undefined, sent: { params: unknown[]; index: number } | undefined, format: ParameterFormat): void {
   const path = sent ? `template.components[${sent.index}].parameters` : 'template.components';
   const kind = (def?.format ?? 'TEXT').toUpperCase();
@@ -244,12 +246,12 @@ function checkHeader(ctx: Ctx, def: TemplateComponentDefinition | undefined, sen
   const want = kind.toLowerCase(); // image | video | document | location
   const params = sent?.params ?? [];
   if (params.length !== 1) {
-    add(ctx, path, 'param_count_mismatch', `The template has a ${want} header: give exactly one header parameter of type "${want}".`);
+    add(ctx, path, 'param_count_mismatch', `The template has ${aOrAn(want)} ${want} header: give exactly one header parameter of type "${want}".`);
     return;
   }
   const p = params[0];
   if (!isRecord(p) || p.type !== want) {
-    add(ctx, `${path}[0].type`, 'param_type_mismatch', `The template header is a ${want}; the header parameter must be of type "${want}".`);
+    add(ctx, `${path}[0].type`, 'param_type_mismatch', `The template header is ${aOrAn(want)} ${want}; the header parameter must be of type "${want}".`);
     return;
   }
   const value = p[want];

@@ -77,3 +77,11 @@ describe('validateTemplate: spec examples and edges', () => {
     expect(problems.map((p) => p.code)).toEqual(['name.invalid_characters', 'language.unknown', 'category.invalid', 'body.missing', 'footer.too_long']);
   });
 });
+
+describe('docs/templates-rules.md', () => {
+  it('lists every rule code', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../../docs/templates-rules.md', import.meta.url), 'utf8');
+    expect(TEMPLATE_PROBLEM_CODES.filter((c) => !doc.includes(`| \`${c}\` |`))).toEqual([]);
+  });
+});
