@@ -8,11 +8,18 @@ import type { Store } from '../store/connection.ts';
 import { installErrorHandling } from './errors.ts';
 import { installMetrics } from './metrics.ts';
 import { healthRoutes } from './health.ts';
+import { bearerGuard } from './auth.ts';
+import type { Services } from '../services.ts';
+import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.ts';
 
 export interface AppOptions {
   store: Store;
   logger?: Logger | false;
   version?: string;
+  /** The running services; without them only the foundation routes exist (health, metrics, docs). */
+  services?: Services;
+  /** Bearer token required on /api and /admin. */
+  apiToken?: string;
 }
 
 export type App = FastifyInstance;
@@ -52,5 +59,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installMetrics(app);
   await app.register(healthRoutes, { store: options.store });
+
+  const services = options.services;
+  if (services) {
+    const { ctx } = services;
+    await app.register(webhookRoutes, { ctx, ingest: services.ingest });
+    await app.register(async (api) => {
+      if (!options.apiToken) throw new Error('buildApp: services need an apiToken to protect /api and /admin');
+      api.addHook('onRequest', bearerGuard(options.apiToken));
+      await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
+    });
+  }
   return app;
 }
