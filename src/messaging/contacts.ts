@@ -33,7 +33,7 @@ function derived(waId: string | null, bsuid: string | null) {
   } catch {
     // A wa_id libphonenumber cannot place still identifies the contact; country stays unknown.
   }
-  let market: string | null = null;
+  let market: string | null;
   try {
     market = marketOfRecipient({ phone: waId, bsuid });
   } catch {
