@@ -24,7 +24,7 @@ export function get(rec: Rec | undefined, key: string): unknown {
   return rec === undefined ? undefined : rec[key];
 }
 
-/** Reads a string property; also reports whether the key was present at all. */
+/** A string property, or undefined when absent or not a string. */
 export function str(rec: Rec | undefined, key: string): string | undefined {
   return asString(get(rec, key));
 }
