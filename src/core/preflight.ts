@@ -103,8 +103,8 @@ function refuse(code: RefusalCode, message: string, details: Record<string, unkn
 function problemsMessage(problems: Problem[]): string {
   const first = problems[0];
   if (!first) return 'The message is not valid.';
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return `${first.message}${more}`;
+  const n = problems.length - 1;
+  return n === 0 ? first.message : `${first.message} There ${n === 1 ? 'is' : 'are'} ${n} more problem${n === 1 ? '' : 's'} in the details.`;
 }
 
 function hoursAgo(ms: number): number {
@@ -194,16 +194,17 @@ function markRead(input: PreflightInput, cswOpen: boolean, fepOpen: boolean): Pr
   };
 }
 
-const STATUS_WORDS: Record<string, string> = {
-  PENDING: 'is still in review at Meta (this takes up to 24 h)',
-  REJECTED: 'was rejected by Meta; edit it and submit it again',
-  IN_APPEAL: 'is in appeal at Meta',
-  PENDING_DELETION: 'is being deleted',
-  DELETED: 'was deleted',
-  LIMIT_EXCEEDED: 'exceeded a Meta limit',
-  ARCHIVED: 'is archived after 12 months without use; unarchive it first',
-  LOCKED: 'is locked by Meta',
-  FLAGGED: 'is flagged by Meta',
+// What each non-sendable status means, and what to do about it.
+const STATUS_WORDS: Record<string, [what: string, todo: string]> = {
+  PENDING: ['is still in review at Meta (this takes up to 24 h)', 'Wait for the review, or choose an approved template.'],
+  REJECTED: ['was rejected by Meta', 'Edit it and submit it again, or choose an approved template.'],
+  IN_APPEAL: ['is in appeal at Meta', 'Wait for the appeal, or choose an approved template.'],
+  PENDING_DELETION: ['is being deleted', 'Choose an approved template.'],
+  DELETED: ['was deleted', 'Choose an approved template.'],
+  LIMIT_EXCEEDED: ['exceeded a Meta limit', 'Choose an approved template.'],
+  ARCHIVED: ['was archived after 12 months without use', 'Unarchive it in WhatsApp Manager, or choose an approved template.'],
+  LOCKED: ['is locked by Meta', 'Choose an approved template.'],
+  FLAGGED: ['is flagged by Meta', 'Choose an approved template.'],
 };
 
 function templateSend(input: PreflightInput, msg: Record<string, unknown>, cswOpen: boolean, fepOpen: boolean): PreflightResult {
@@ -238,7 +239,8 @@ function templateSend(input: PreflightInput, msg: Record<string, unknown>, cswOp
       metaCode: 132016,
     });
   } else if (status !== 'APPROVED') {
-    return refuse('template_not_approved', `The template "${name}" ${STATUS_WORDS[status] ?? `is ${status.toLowerCase()}`}; only approved templates can be sent. Choose an approved template.`, {
+    const [what, todo] = STATUS_WORDS[status] ?? [`is ${status.toLowerCase()}`, 'Choose an approved template.'];
+    return refuse('template_not_approved', `The template "${name}" ${what}; only approved templates can be sent. ${todo}`, {
       status,
       metaCode: 132001,
     });
