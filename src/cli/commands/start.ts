@@ -2,6 +2,13 @@ import { loadConfig, engineOf, type Config } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { openStore } from '../../store/open.ts';
 import { buildApp } from '../../http/app.ts';
+import { loadApiToken } from '../../http/auth.ts';
+import { DomainEvents, systemClock, type AppContext } from '../../context.ts';
+import { loadSecretKey, secretsFromKey } from '../../store/secrets.ts';
+import { createServices } from '../../services.ts';
+import { upsertNumber } from '../../messaging/numbers.ts';
+import { createSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { join, resolve } from 'node:path';
 import { databaseOptions, parseCommandArgs } from '../args.ts';
 
 export const help = `charla start — run the Charla server (API, workers and UI in one process)
@@ -22,33 +29,80 @@ Options (each also read from the environment variable in brackets):
 export interface RunningServer {
   url: string;
   config: Config;
+  apiToken: { token: string; generated: boolean };
+  sandbox: Sandbox | null;
   stop(): Promise<void>;
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const engine = engineOf(config);
+  // Checked before anything opens, so a missing key stops the start with a clear message.
+  const secrets = secretsFromKey(loadSecretKey(config));
+  const apiToken = loadApiToken(config);
   const opened = await openStore(config, 'charla start');
-  const app = await buildApp({ store: opened.store, logger });
-  let address: string;
+  const cleanups: (() => Promise<void>)[] = [() => opened.close()];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
   try {
-    address = await app.listen({ port: config.PORT, host: config.HOST });
+    let sandbox: Sandbox | null = null;
+    if (config.SANDBOX === 'on' || (config.SANDBOX === 'auto' && engine === 'pglite')) {
+      // The demo setup: customers write in by themselves, so a new user sees the inbox come alive.
+      sandbox = await createSandbox({ port: config.SANDBOX_PORT, host: config.HOST, personas: { autonomous: true }, logLevel: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn' });
+      await sandbox.listen(config.SANDBOX_PORT, config.HOST);
+      const s = sandbox;
+      cleanups.push(() => s.close());
+    }
+    const ctx: AppContext = {
+      store: opened.store,
+      clock: systemClock,
+      secrets,
+      logger,
+      events: new DomainEvents(),
+      cloudApi: { baseUrl: config.CLOUD_API_BASE_URL ?? sandbox?.url ?? 'https://graph.facebook.com', version: config.CLOUD_API_VERSION },
+      mediaDir: resolve(config.MEDIA_DIR ?? join(config.CHARLA_DATA_DIR, 'media')),
+    };
+    const services = createServices(ctx, { workers: config.ROLE !== 'api' });
+    cleanups.push(() => services.stop());
+    const app = await buildApp({ store: opened.store, logger, services, apiToken: apiToken.token });
+    cleanups.push(() => app.close());
+    const address = await app.listen({ port: config.PORT, host: config.HOST });
+    const url = config.PUBLIC_URL ?? address;
+    services.start();
+    if (sandbox) {
+      // Register the sandbox's numbers (idempotent) and point its webhooks at us.
+      const sc = sandbox.config;
+      for (const n of sc.phoneNumbers) {
+        await upsertNumber(ctx, {
+          phoneNumberId: n.id,
+          wabaId: sc.waba.id,
+          displayPhoneNumber: n.display_phone_number,
+          verifiedName: typeof n.verified_name === 'string' ? n.verified_name : null,
+          accessToken: sc.accessToken,
+          appSecret: sc.appSecret,
+          verifyToken: sc.verifyToken,
+          throughputMps: n.throughput_mps,
+        });
+      }
+      await sandbox.setWebhook(`${address}/webhooks/whatsapp`, sc.verifyToken);
+    }
+    let stopped = false;
+    return {
+      url,
+      config,
+      apiToken,
+      sandbox,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+      },
+    };
   } catch (err) {
-    await app.close();
-    await opened.close();
+    await stopAll();
     throw err;
   }
-  const url = config.PUBLIC_URL ?? address;
-  let stopped = false;
-  return {
-    url,
-    config,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await app.close();
-      await opened.close();
-    },
-  };
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -70,6 +124,10 @@ export async function run(argv: string[]): Promise<void> {
   const server = await startServer(config);
   const engine = engineOf(config) === 'pglite' ? `embedded database in ${config.CHARLA_DATA_DIR}` : 'PostgreSQL';
   console.log(`Charla is running at ${server.url} (${engine}; ready in ${Date.now() - started} ms). API docs: ${server.url}/docs`);
+  if (server.sandbox) console.log(`Cloud API sandbox at ${server.sandbox.url} (simulated customers are writing in; see docs/sandbox.md).`);
+  if (server.apiToken.generated) {
+    console.log(`API token (shown once; also in ${join(config.CHARLA_DATA_DIR, 'api-token')}): ${server.apiToken.token}`);
+  }
   const shutdown = (signal: string) => {
     console.log(`${signal} received, stopping…`);
     server.stop().then(
