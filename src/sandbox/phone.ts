@@ -11,10 +11,9 @@ export function normalizeRecipient(to: string, senderCountryCode: string): strin
   const digits = trimmed.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return undefined;
   if (trimmed.startsWith('+')) return digits;
-  const asInternational = parsePhoneNumberFromString('+' + digits);
-  if (asInternational?.isPossible()) return digits;
-  const local = senderCountryCode + digits;
-  return local.length <= 15 ? local : digits;
+  // Long numbers are international already (libphonenumber rejects some real wa_ids, e.g. MX 521…).
+  if (digits.length > 10 || parsePhoneNumberFromString('+' + digits)?.isPossible()) return digits;
+  return senderCountryCode + digits;
 }
 
 /** Alternative forms Meta rewrites: Mexico's mobile "1" after 52, Brazil's 9th digit. */

@@ -24,6 +24,7 @@ export function takeToken(bucket: Bucket | undefined, rule: BucketRule, now: num
   // A clock moved backwards refills nothing instead of draining.
   const elapsed = Math.max(0, now - start.at);
   const tokens = Math.min(rule.capacity, start.tokens + elapsed * rule.refillPerMs);
-  if (tokens < 1) return { ok: false, bucket: { tokens, at: Math.max(now, start.at) } };
-  return { ok: true, bucket: { tokens: tokens - 1, at: Math.max(now, start.at) } };
+  // The epsilon absorbs float error (5/6 + 1/6 must make a whole token).
+  if (tokens < 1 - 1e-9) return { ok: false, bucket: { tokens, at: Math.max(now, start.at) } };
+  return { ok: true, bucket: { tokens: Math.max(0, tokens - 1), at: Math.max(now, start.at) } };
 }

@@ -61,8 +61,12 @@ function messagingProduct(body: Json): void {
 export function parseMessagesBody(raw: unknown): SendRequest | ReadRequest {
   if (!isObject(raw)) throw badParam('The request body must be a JSON object.');
   const body = raw;
-  onlyKeys(body, ROOT_KEYS, '');
   messagingProduct(body);
+  const declaredType = body.type;
+  if (typeof declaredType === 'string' && body.status === undefined && !(MESSAGE_TYPES as readonly string[]).includes(declaredType)) {
+    throw new GraphError(131051, `Message type "${declaredType}" is not supported.`);
+  }
+  onlyKeys(body, ROOT_KEYS, '');
 
   if (body.status !== undefined) {
     const status = stringAt(body, 'status', '', true);
@@ -85,7 +89,8 @@ export function parseMessagesBody(raw: unknown): SendRequest | ReadRequest {
     throw new GraphError(131051, `Message type "${typeRaw}" is not supported.`);
   }
   const type = typeRaw as MessageType;
-  const content = objectAt(body, type, '', true);
+  // `contacts` is the one type whose object is an array.
+  const content: Json = type === 'contacts' ? { contacts: arrayAt(body, 'contacts', '', true) } : objectAt(body, type, '', true);
 
   const ctx = objectAt(body, 'context', '', false);
   const contextMessageId = ctx ? stringAt(ctx, 'message_id', 'context', true) : undefined;
