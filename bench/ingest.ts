@@ -1,0 +1,107 @@
+/**
+ * Webhook ingest benchmark: events/s durably stored (ack latency p50/p99, measured by a separate
+ * load process) and events/s fully processed (message, contact, conversation written).
+ * Usage: tsx bench/ingest.ts [--engine pglite|postgres] [--events 20000] [--concurrency 64]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import pg from 'pg';
+import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
+import { migrateStore } from '../src/store/migrate.ts';
+import { DomainEvents, systemClock } from '../src/context.ts';
+import { secretsFromKey } from '../src/store/secrets.ts';
+import { createServices } from '../src/services.ts';
+import { buildApp } from '../src/http/app.ts';
+import { upsertNumber } from '../src/messaging/numbers.ts';
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'postgres' },
+    events: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '64' },
+  },
+});
+const events = Number(values.events);
+const concurrency = Number(values.concurrency);
+const engine = values.engine === 'pglite' ? 'pglite' : 'postgres';
+
+async function openBenchStore(): Promise<{ store: Store; drop: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const store = await openPglite(join(mkdtempSync(join(tmpdir(), 'charla-bench-')), 'pgdata'));
+    await migrateStore(store);
+    return { store, drop: async () => {} };
+  }
+  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `charla_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const store = openPostgres(u.toString(), 10);
+  await migrateStore(store);
+  return {
+    store,
+    drop: async () => {
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+const { store, drop } = await openBenchStore();
+const ctx = {
+  store,
+  clock: systemClock,
+  secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-key'),
+  logger: pino({ level: 'warn' }),
+  events: new DomainEvents(),
+  cloudApi: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' },
+  mediaDir: join(tmpdir(), 'charla-bench-media'),
+};
+const services = createServices(ctx);
+const app = await buildApp({ store, logger: false, services, apiToken: 'bench-token-bench-token-bench' });
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+await upsertNumber(ctx, { phoneNumberId: 'PN1', wabaId: 'WABA', displayPhoneNumber: '15550000000', accessToken: 'x', appSecret: 'bench-secret', verifyToken: 'v' });
+services.start();
+
+const count = async (q: ReturnType<typeof sql>) => Number((await store.rows<{ n: number }>(q))[0]!.n);
+const started = performance.now();
+const load = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'webhook-load.ts'), `${address}/webhooks/whatsapp`, 'bench-secret', 'PN1', String(events), String(concurrency), String(Date.now())], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+load.stdout.on('data', (d) => (out += d));
+await new Promise((r) => load.on('exit', r));
+const ack = JSON.parse(out) as { sent: number; errors: number; seconds: number; perSecond: number; p50: number; p99: number; max: number };
+// Processing finishes after the last ack; wait for it.
+while ((await count(sql`select count(*)::int as n from webhook_events where processed_at is null`)) > 0) await new Promise((r) => setTimeout(r, 50));
+const processedSeconds = (performance.now() - started) / 1000;
+const msgs = await count(sql`select count(*)::int as n from messages`);
+await services.stop();
+await app.close();
+await store.close();
+await drop();
+
+const fmt = (n: number) => n.toFixed(1);
+console.log(
+  JSON.stringify({
+    engine,
+    events,
+    concurrency,
+    ingestPerSecond: Math.round(ack.perSecond),
+    ackP50ms: fmt(ack.p50),
+    ackP99ms: fmt(ack.p99),
+    ackMaxMs: fmt(ack.max),
+    non200: ack.errors,
+    processedPerSecond: Math.round(events / processedSeconds),
+    messagesStored: msgs,
+  }),
+);
