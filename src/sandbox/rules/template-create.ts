@@ -129,7 +129,7 @@ export function variableProblems(text: string, format: ParameterFormat): string[
   const vars = placeholders(text);
   if (vars.length === 0) return problems;
   const trimmed = text.trim();
-  if (/^\{\{[^}]*\}\}/.test(trimmed) || /\{\{[^}]*\}\}[.!?]?$/.test(trimmed)) {
+  if (/^\{\{[^}]*\}\}/.test(trimmed) || /\{\{[^}]*\}\}$/.test(trimmed)) {
     problems.push("Variables can't be at the start or end of the template.");
   }
   if (/\}\}\s*\{\{/.test(text)) problems.push('Variables must be separated by text.');
