@@ -42,6 +42,22 @@ function derived(waId: string | null, bsuid: string | null) {
   return { e164, country, market };
 }
 
+/** The row for a contact first seen with this identity (country and market derived from it). */
+export function newContactValues(identity: Identity, now: Date): typeof contacts.$inferInsert {
+  const waId = clean(identity.waId);
+  const bsuid = clean(identity.bsuid);
+  return {
+    waId,
+    bsuid,
+    parentBsuid: clean(identity.parentBsuid),
+    username: clean(identity.username),
+    profileName: clean(identity.profileName),
+    ...derived(waId, bsuid),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * Find or create the contact for an identity: BSUID first, then phone (spec §9). Identifiers we did
  * not know are added to the record; a contact is never keyed by an empty phone.
@@ -76,16 +92,7 @@ export async function resolveContact(db: Db, identity: Identity, now: Date): Pro
     }
     const inserted = await db
       .insert(contacts)
-      .values({
-        waId,
-        bsuid,
-        parentBsuid: clean(identity.parentBsuid),
-        username: clean(identity.username),
-        profileName: clean(identity.profileName),
-        ...derived(waId, bsuid),
-        createdAt: now,
-        updatedAt: now,
-      })
+      .values(newContactValues(identity, now))
       .onConflictDoNothing()
       .returning();
     if (inserted[0]) return inserted[0];

@@ -3,7 +3,8 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppContext, DomainEventMap } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
-import { parseWebhook, type AccountEvent, type InboundMessageEvent, type StatusEvent, type SystemErrorEvent } from '../whatsapp/webhook-events.ts';
+import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
+import { applyBatch } from './batch-apply.ts';
 import { resolveContact } from './contacts.ts';
 import { getOrCreateConversation, recordInbound } from './conversations.ts';
 import { accountEvents, mediaFiles, messages, outboundMessages, pendingStatuses, phoneNumbers, webhookEvents } from './schema.ts';
@@ -178,23 +179,32 @@ async function applyErrors(a: ApplyContext, ev: SystemErrorEvent): Promise<void>
   await applyAccount(a, { kind: 'account', wabaId: ev.wabaId, field: 'errors', at: null, value: { phone_number_id: ev.phoneNumberId, errors: ev.errors } });
 }
 
-/** Apply one raw webhook body. Throws PermanentError for what no retry can fix. */
-export async function applyWebhookBody(tx: Db, body: string, now: Date, emitted: Emitted[]): Promise<string[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    throw new PermanentError(`the stored body is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = parseWebhook(json);
-  const a: ApplyContext = { tx, now, emitted, notes: parsed.problems.map((p) => `${p.path}: ${p.message}`), numbers: new Map() };
-  for (const ev of parsed.events) {
+/** Apply parsed events one at a time (the reference path, and the fallback of the batch path). */
+export async function applyEvents(tx: Db, events: WebhookEvent[], now: Date, emitted: Emitted[], notes: string[] = []): Promise<string[]> {
+  const a: ApplyContext = { tx, now, emitted, notes, numbers: new Map() };
+  for (const ev of events) {
     if (ev.kind === 'message') await applyMessage(a, ev);
     else if (ev.kind === 'status') await applyStatus(a, ev);
     else if (ev.kind === 'account') await applyAccount(a, ev);
     else await applyErrors(a, ev);
   }
   return a.notes;
+}
+
+function parseBody(body: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (err) {
+    throw new PermanentError(`the stored body is not JSON: ${(err as Error).message}`);
+  }
+  return parseWebhook(json);
+}
+
+/** Apply one raw webhook body. Throws PermanentError for what no retry can fix. */
+export async function applyWebhookBody(tx: Db, body: string, now: Date, emitted: Emitted[]): Promise<string[]> {
+  const parsed = parseBody(body);
+  return applyEvents(tx, parsed.events, now, emitted, parsed.problems.map((p) => `${p.path}: ${p.message}`));
 }
 
 /** Apply statuses that arrived before their message, now that the message is known. */
@@ -285,7 +295,7 @@ export class WebhookProcessor {
   /** Process up to one batch; returns how many events were handled. */
   async processBatch(): Promise<number> {
     const { store, clock } = this.ctx;
-    const limit = this.options.batchSize ?? (store.engine === 'postgres' ? 200 : 25);
+    const limit = this.options.batchSize ?? (store.engine === 'postgres' ? 500 : 200);
     const emitted: Emitted[] = [];
     const handled = await store.db.transaction(async (tx) => {
       const claim = tx
@@ -296,29 +306,68 @@ export class WebhookProcessor {
         .limit(limit);
       const rows = store.engine === 'postgres' ? await claim.for('update', { skipLocked: true }) : await claim;
       const now = clock.now();
-      for (const row of rows) {
-        const mine: Emitted[] = [];
-        try {
-          const notes = await tx.transaction((sp) => applyWebhookBody(sp, row.body, now, mine));
-          await tx
-            .update(webhookEvents)
-            .set({ processedAt: now, attempts: row.attempts + 1, error: notes.length ? notes.join('\n') : null })
-            .where(eq(webhookEvents.id, row.id));
-          emitted.push(...mine);
-        } catch (err) {
-          const permanent = err instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS;
-          this.ctx.logger.warn({ err, eventId: row.id, permanent }, 'webhook event could not be applied');
-          await tx
-            .update(webhookEvents)
-            .set({ attempts: row.attempts + 1, error: (err as Error).message, ...(permanent ? { processedAt: now } : {}) })
-            .where(eq(webhookEvents.id, row.id));
-        }
+      if (rows.length > 1 && (await this.applyFast(tx, rows, now, emitted))) {
+        // done: every row applied and marked in a few statements
+      } else {
+        await this.applyOneByOne(tx, rows, now, emitted);
       }
       if (rows.length > 0) await applyPendingStatuses(tx, now, emitted);
       return rows.length;
     });
     for (const [name, payload] of emitted) this.ctx.events.emit(name, payload as never);
     return handled;
+  }
+
+  /**
+   * The batch path: all bodies' messages and statuses set-based, inside a savepoint. Any failure
+   * (unknown number, a body that does not parse, a bug) rolls it back and the caller goes one by one,
+   * which isolates the culprit.
+   */
+  private async applyFast(tx: Db, rows: { id: number; body: string; attempts: number }[], now: Date, emitted: Emitted[]): Promise<boolean> {
+    const mine: Emitted[] = [];
+    try {
+      const notes = await tx.transaction(async (sp) => {
+        const parsed = rows.map((r) => parseBody(r.body));
+        const events = parsed.flatMap((p) => p.events);
+        const left = await applyBatch(sp, events, now, mine);
+        const rest = events.filter((e) => e.kind === 'account' || e.kind === 'errors');
+        await applyEvents(sp, [...rest, ...left], now, mine);
+        return parsed.map((p) => p.problems.map((x) => `${x.path}: ${x.message}`).join('\n') || null);
+      });
+      const clean = rows.filter((_, i) => notes[i] === null).map((r) => r.id);
+      if (clean.length) {
+        await tx.update(webhookEvents).set({ processedAt: now, attempts: sql`${webhookEvents.attempts} + 1`, error: null }).where(inArray(webhookEvents.id, clean));
+      }
+      for (const [i, row] of rows.entries()) {
+        if (notes[i] !== null) await tx.update(webhookEvents).set({ processedAt: now, attempts: row.attempts + 1, error: notes[i] }).where(eq(webhookEvents.id, row.id));
+      }
+      emitted.push(...mine);
+      return true;
+    } catch (err) {
+      this.ctx.logger.debug({ err }, 'batch apply fell back to one-by-one');
+      return false;
+    }
+  }
+
+  private async applyOneByOne(tx: Db, rows: { id: number; body: string; attempts: number }[], now: Date, emitted: Emitted[]): Promise<void> {
+    for (const row of rows) {
+      const mine: Emitted[] = [];
+      try {
+        const notes = await tx.transaction((sp) => applyWebhookBody(sp, row.body, now, mine));
+        await tx
+          .update(webhookEvents)
+          .set({ processedAt: now, attempts: row.attempts + 1, error: notes.length ? notes.join('\n') : null })
+          .where(eq(webhookEvents.id, row.id));
+        emitted.push(...mine);
+      } catch (err) {
+        const permanent = err instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS;
+        this.ctx.logger.warn({ err, eventId: row.id, permanent }, 'webhook event could not be applied');
+        await tx
+          .update(webhookEvents)
+          .set({ attempts: row.attempts + 1, error: (err as Error).message, ...(permanent ? { processedAt: now } : {}) })
+          .where(eq(webhookEvents.id, row.id));
+      }
+    }
   }
 }
 

@@ -1,0 +1,245 @@
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../store/connection.ts';
+import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
+import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../whatsapp/webhook-events.ts';
+import { newContactValues, resolveContact, type ContactRow } from './contacts.ts';
+import { contacts, conversations, mediaFiles, messages, phoneNumbers } from './schema.ts';
+import type { DomainEventMap } from '../context.ts';
+
+type Emitted = { [K in keyof DomainEventMap]: [K, DomainEventMap[K]] }[keyof DomainEventMap];
+
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+const TRACKED = new Set<OutboundStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
+
+/** Raised when the batch needs the careful one-event-at-a-time path (unknown number, …). */
+export class NeedsSlowPath extends Error {}
+
+function identityKeyMatches(c: ContactRow, ev: InboundMessageEvent): boolean {
+  const id = ev.identity;
+  return (id.bsuid !== null && c.bsuid === id.bsuid) || (id.waId !== null && c.waId === id.waId);
+}
+
+/** True when resolveContact would change nothing on this record for this identity. */
+function unchanged(c: ContactRow, ev: InboundMessageEvent): boolean {
+  const id = ev.identity;
+  return (
+    (id.waId === null || c.waId === id.waId) &&
+    (id.bsuid === null || c.bsuid === id.bsuid) &&
+    (id.parentBsuid === null || c.parentBsuid === id.parentBsuid) &&
+    (id.username === null || c.username === id.username) &&
+    (id.profileName === null || c.profileName === id.profileName)
+  );
+}
+
+/**
+ * The set-based path: the inbound messages and statuses of many webhook bodies applied with a
+ * handful of statements instead of several per item. Same effects as the one-by-one path
+ * (processor.ts), which remains the fallback and the reference; tests run both.
+ */
+export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emitted: Emitted[]): Promise<StatusEvent[]> {
+  const msgs = events.filter((e): e is InboundMessageEvent => e.kind === 'message');
+  const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
+
+  const pnids = [...new Set([...msgs, ...statuses].map((e) => e.phoneNumberId))];
+  const numberRows = pnids.length ? await tx.select({ id: phoneNumbers.id, pnid: phoneNumbers.phoneNumberId }).from(phoneNumbers).where(inArray(phoneNumbers.phoneNumberId, pnids)) : [];
+  const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
+  if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
+
+  if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted);
+  return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
+}
+
+async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[]): Promise<void> {
+  // Drop redeliveries within the batch and wamids we already have, before touching contacts.
+  const byWamid = new Map<string, InboundMessageEvent>();
+  for (const m of msgs) if (!byWamid.has(m.wamid)) byWamid.set(m.wamid, m);
+  const known = await tx.select({ wamid: messages.wamid }).from(messages).where(inArray(messages.wamid, [...byWamid.keys()]));
+  for (const k of known) byWamid.delete(k.wamid!);
+  const fresh = [...byWamid.values()];
+  if (fresh.length === 0) return;
+
+  // Contacts: one read for every identifier, one insert for the new ones, careful path for the rest.
+  const waIds = [...new Set(fresh.map((m) => m.identity.waId).filter((x): x is string => x !== null))];
+  const bsuids = [...new Set(fresh.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
+  const conds: SQL[] = [];
+  if (waIds.length) conds.push(inArray(contacts.waId, waIds));
+  if (bsuids.length) conds.push(inArray(contacts.bsuid, bsuids));
+  const existing = await tx.select().from(contacts).where(or(...conds));
+  const contactOf = new Map<InboundMessageEvent, string>();
+  const careful: InboundMessageEvent[] = [];
+  const toInsert: InboundMessageEvent[] = [];
+  const claimed = new Set<string>();
+  for (const m of fresh) {
+    const matches = existing.filter((c) => identityKeyMatches(c, m));
+    const match = matches.find((c) => m.identity.bsuid !== null && c.bsuid === m.identity.bsuid) ?? matches[0];
+    if (match && unchanged(match, m)) contactOf.set(m, match.id);
+    else if (match) careful.push(m);
+    else {
+      const keys = [m.identity.waId && `w:${m.identity.waId}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
+      if (keys.some((k) => claimed.has(k))) careful.push(m); // same person twice in one batch
+      else {
+        keys.forEach((k) => claimed.add(k));
+        toInsert.push(m);
+      }
+    }
+  }
+  if (toInsert.length) {
+    const created = await tx
+      .insert(contacts)
+      .values(toInsert.map((m) => newContactValues(m.identity, now)))
+      .onConflictDoNothing()
+      .returning({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid });
+    for (const m of toInsert) {
+      const c = created.find((r) => (m.identity.bsuid !== null && r.bsuid === m.identity.bsuid) || (m.identity.waId !== null && r.waId === m.identity.waId));
+      // Not created: another process got there first; resolve it the careful way.
+      if (c) contactOf.set(m, c.id);
+      else careful.push(m);
+    }
+  }
+  for (const m of careful) contactOf.set(m, (await resolveContact(tx, m.identity, now)).id);
+
+  // Conversations: read the pairs we need, create the missing ones in one statement.
+  const pairKey = (numberId: string, contactId: string) => `${numberId}|${contactId}`;
+  const contactIds = [...new Set(contactOf.values())];
+  const convRows = await tx.select({ id: conversations.id, n: conversations.phoneNumberId, c: conversations.contactId }).from(conversations).where(inArray(conversations.contactId, contactIds));
+  const convOf = new Map(convRows.map((r) => [pairKey(r.n, r.c), r.id]));
+  const missing = new Map<string, { phoneNumberId: string; contactId: string }>();
+  for (const m of fresh) {
+    const k = pairKey(numberOf.get(m.phoneNumberId)!, contactOf.get(m)!);
+    if (!convOf.has(k)) missing.set(k, { phoneNumberId: numberOf.get(m.phoneNumberId)!, contactId: contactOf.get(m)! });
+  }
+  if (missing.size) {
+    await tx.insert(conversations).values([...missing.values()].map((v) => ({ ...v, createdAt: now }))).onConflictDoNothing();
+    const again = await tx.select({ id: conversations.id, n: conversations.phoneNumberId, c: conversations.contactId }).from(conversations).where(inArray(conversations.contactId, [...new Set([...missing.values()].map((v) => v.contactId))]));
+    for (const r of again) convOf.set(pairKey(r.n, r.c), r.id);
+  }
+
+  const inserted = await tx
+    .insert(messages)
+    .values(
+      fresh.map((m) => ({
+        wamid: m.wamid,
+        conversationId: convOf.get(pairKey(numberOf.get(m.phoneNumberId)!, contactOf.get(m)!))!,
+        direction: 'in',
+        type: m.type,
+        content: m.message,
+        contextWamid: m.contextWamid,
+        status: 'received',
+        at: m.at,
+        createdAt: now,
+      })),
+    )
+    .onConflictDoNothing({ target: messages.wamid })
+    .returning({ id: messages.id, wamid: messages.wamid, conversationId: messages.conversationId });
+
+  // Window, unread count and referral per conversation, folded in memory and written in one statement.
+  const eventOf = new Map(fresh.map((m) => [m.wamid, m]));
+  const perConv = new Map<string, { at: Date | null; unread: number; referral: Record<string, unknown> | null; referralAt: Date | null; last: Date }>();
+  const media: (typeof mediaFiles.$inferInsert)[] = [];
+  for (const row of inserted) {
+    const m = eventOf.get(row.wamid!)!;
+    const agg = perConv.get(row.conversationId) ?? { at: null, unread: 0, referral: null, referralAt: null, last: m.at };
+    if (m.type !== 'system' && (agg.at === null || m.at > agg.at)) agg.at = m.at;
+    if (m.type !== 'system' && m.type !== 'reaction') agg.unread++;
+    if (m.type !== 'system' && m.at > agg.last) agg.last = m.at;
+    if (m.referral && (agg.referralAt === null || m.at >= agg.referralAt)) {
+      agg.referral = m.referral;
+      agg.referralAt = m.at;
+    }
+    perConv.set(row.conversationId, agg);
+    const obj = MEDIA_TYPES.has(m.type) ? (m.message[m.type] as Record<string, unknown> | undefined) : undefined;
+    if (obj && typeof obj.id === 'string') {
+      media.push({
+        messageId: row.id,
+        metaMediaId: obj.id,
+        phoneNumberId: numberOf.get(m.phoneNumberId)!,
+        mimeType: typeof obj.mime_type === 'string' ? obj.mime_type : null,
+        sha256: typeof obj.sha256 === 'string' ? obj.sha256 : null,
+        notBefore: now,
+      });
+    }
+    emitted.push(['message.created', { messageId: row.id, conversationId: row.conversationId, direction: 'in' }]);
+  }
+  const updates = [...perConv.entries()].filter(([, a]) => a.at !== null);
+  if (updates.length) {
+    const rows = sql.join(
+      updates.map(
+        ([id, a]) =>
+          sql`(${id}::uuid, ${a.at!.toISOString()}::timestamptz, ${a.unread}::int, ${a.referral ? JSON.stringify(a.referral) : null}::jsonb, ${a.referralAt?.toISOString() ?? null}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    // greatest() keeps the window from moving backwards on late or repeated deliveries.
+    await tx.execute(sql`
+      update conversations as c set
+        last_inbound_at = greatest(c.last_inbound_at, v.at),
+        window_expires_at = greatest(c.window_expires_at, v.at + interval '24 hours'),
+        last_message_at = greatest(c.last_message_at, v.at),
+        unread_count = c.unread_count + v.unread,
+        state = case when c.state = 'resolved' then 'open' else c.state end,
+        referral = coalesce(v.referral, c.referral),
+        referral_at = greatest(c.referral_at, v.referral_at)
+      from (values ${rows}) as v(id, at, unread, referral, referral_at)
+      where c.id = v.id`);
+  }
+  if (media.length) await tx.insert(mediaFiles).values(media).onConflictDoNothing();
+  for (const id of perConv.keys()) emitted.push(['conversation.updated', { conversationId: id }]);
+}
+
+function stateOf(row: { status: string; sentAt: Date | null; deliveredAt: Date | null; readAt: Date | null; playedAt: Date | null; failedAt: Date | null; errors: unknown }): StatusState {
+  const status = (['accepted', 'sent', 'delivered', 'read', 'played', 'failed'] as const).includes(row.status as OutboundStatus) ? (row.status as OutboundStatus) : 'accepted';
+  return { status, sent_at: row.sentAt, delivered_at: row.deliveredAt, read_at: row.readAt, played_at: row.playedAt, failed_at: row.failedAt, errors: (row.errors as StatusState['errors']) ?? null };
+}
+
+/** Merge statuses of known messages in one read and one write; returns those left for the careful path. */
+async function applyStatuses(tx: Db, statuses: StatusEvent[], emitted: Emitted[]): Promise<StatusEvent[]> {
+  const wamids = [...new Set(statuses.map((s) => s.wamid))];
+  const rows = await tx
+    .select({
+      id: messages.id, wamid: messages.wamid, conversationId: messages.conversationId, status: messages.status, sentAt: messages.sentAt,
+      deliveredAt: messages.deliveredAt, readAt: messages.readAt, playedAt: messages.playedAt, failedAt: messages.failedAt, errors: messages.errors, pricing: messages.pricing,
+    })
+    .from(messages)
+    .where(and(inArray(messages.wamid, wamids), eq(messages.direction, 'out')));
+  const byWamid = new Map(rows.map((r) => [r.wamid!, r]));
+  const left: StatusEvent[] = [];
+  const merged = new Map<string, { row: (typeof rows)[number]; state: StatusState; changed: boolean; statusChanged: boolean; pricing: unknown }>();
+  for (const s of statuses) {
+    const row = byWamid.get(s.wamid);
+    if (!row) {
+      left.push(s);
+      continue;
+    }
+    if (!TRACKED.has(s.status as OutboundStatus)) continue;
+    const cur = merged.get(row.id) ?? { row, state: stateOf(row), changed: false, statusChanged: false, pricing: row.pricing };
+    const m = mergeStatus(cur.state, { status: s.status as OutboundStatus, at: s.at, ...(s.errors ? { errors: s.errors } : {}) });
+    cur.state = m.state;
+    cur.changed ||= m.changed;
+    cur.statusChanged ||= m.statusChanged;
+    if (s.pricing && !cur.pricing) {
+      cur.pricing = s.pricing;
+      cur.changed = true;
+    }
+    merged.set(row.id, cur);
+  }
+  const changed = [...merged.values()].filter((m) => m.changed);
+  if (changed.length) {
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const values = sql.join(
+      changed.map(
+        ({ row, state, pricing }) =>
+          sql`(${row.id}::uuid, ${state.status}, ${iso(state.sent_at)}::timestamptz, ${iso(state.delivered_at)}::timestamptz, ${iso(state.read_at)}::timestamptz, ${iso(state.played_at)}::timestamptz, ${iso(state.failed_at)}::timestamptz, ${state.errors ? JSON.stringify(state.errors) : null}::jsonb, ${pricing ? JSON.stringify(pricing) : null}::jsonb)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update messages as m set status = v.status, sent_at = v.sent_at, delivered_at = v.delivered_at, read_at = v.read_at,
+        played_at = v.played_at, failed_at = v.failed_at, errors = v.errors, pricing = v.pricing
+      from (values ${values}) as v(id, status, sent_at, delivered_at, read_at, played_at, failed_at, errors, pricing)
+      where m.id = v.id`);
+    for (const { row, state, statusChanged } of changed) {
+      if (statusChanged) emitted.push(['message.status', { messageId: row.id, conversationId: row.conversationId, status: state.status }]);
+    }
+  }
+  return left;
+}
