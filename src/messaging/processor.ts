@@ -245,7 +245,7 @@ export class WebhookProcessor {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly options: { batchSize?: number; pollMs?: number } = {},
+    private readonly options: { batchSize?: number; pollMs?: number; /** false forces the one-by-one path (tests compare both). */ batch?: boolean } = {},
   ) {}
 
   start(): void {
@@ -306,7 +306,7 @@ export class WebhookProcessor {
         .limit(limit);
       const rows = store.engine === 'postgres' ? await claim.for('update', { skipLocked: true }) : await claim;
       const now = clock.now();
-      if (rows.length > 1 && (await this.applyFast(tx, rows, now, emitted))) {
+      if (rows.length > 1 && this.options.batch !== false && (await this.applyFast(tx, rows, now, emitted))) {
         // done: every row applied and marked in a few statements
       } else {
         await this.applyOneByOne(tx, rows, now, emitted);

@@ -5,6 +5,7 @@ import { describeEachEngine } from '../helpers/store.ts';
 import { testContext, TestClock } from '../helpers/context.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import { WebhookProcessor } from '../../src/messaging/processor.ts';
 import { upsertNumber } from '../../src/messaging/numbers.ts';
 import { contacts, conversations, mediaFiles, messages, outboundMessages, pendingStatuses, phoneNumbers, webhookEvents, accountEvents } from '../../src/messaging/schema.ts';
 import { signatureFor } from '../../src/whatsapp/signature.ts';
@@ -255,5 +256,44 @@ describeEachEngine('inbound webhooks', (engine) => {
     expect(replay.json().replayed).toBe(2);
     await drain();
     expect(await count(messages)).toBe(2); // the good one was not duplicated, the foreign one applied
+  });
+
+  it('the batch path and the one-by-one path end in the same state', async () => {
+    async function run(batch: boolean) {
+      await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events`);
+      const t0 = new Date('2026-11-02T09:00:00Z');
+      const outs: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { message } = await outboundMessage(`3465000000${i}`);
+        const w = `wamid.out.${i}`;
+        await db().update(messages).set({ wamid: w, status: 'accepted' }).where(eq(messages.id, message.id));
+        outs.push(w);
+      }
+      const bodies: unknown[] = [];
+      for (let i = 0; i < 12; i++) {
+        const sender = i % 4 === 3 ? { waId: '', bsuid: 'AR.998877', username: 'sol' } : { waId: `54911000000${i % 3}`, name: `P${i % 3}` };
+        const sample = Object.values(inboundSamples)[i % Object.keys(inboundSamples).length]!;
+        bodies.push(envelope(inbound(sender, new Date(t0.getTime() + i * 1000), sample, `wamid.in.${i}`).value));
+      }
+      outs.forEach((w, i) => {
+        bodies.push(envelope(statusValue([status(w, 'delivered', new Date(t0.getTime() + 5000 + i)), status(w, 'sent', new Date(t0.getTime() + 4000 + i), { pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } })])));
+        if (i === 2) bodies.push(envelope(statusValue([status(w, 'failed', new Date(t0.getTime() + 6000), { errors: [{ code: 131026, title: 'Message undeliverable' }] })])));
+      });
+      bodies.push(envelope(statusValue([status('wamid.unknown', 'read', t0)])));
+      for (const b of [...bodies, ...bodies.slice(0, 5)]) expect((await deliver(b)).statusCode).toBe(200);
+      const processor = new WebhookProcessor(services.ctx, { batch, batchSize: 100 });
+      while ((await processor.processBatch()) > 0) {
+        /* drain */
+      }
+      const msgs = await engine.store.rows(sql`select m.wamid, m.direction, m.type, m.status, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.errors, m.pricing, case when m.direction = 'in' then m.at end as at, c.wa_id, c.bsuid from messages m join conversations v on v.id = m.conversation_id join contacts c on c.id = v.contact_id order by m.wamid`);
+      const convs = await engine.store.rows(sql`select c.wa_id, c.bsuid, c.username, c.profile_name, v.last_inbound_at, v.window_expires_at, v.unread_count, v.referral, v.state from conversations v join contacts c on c.id = v.contact_id order by c.wa_id nulls first, c.bsuid`);
+      const other = await engine.store.rows(sql`select (select count(*)::int from media_files) as media, (select count(*)::int from pending_statuses) as pending, (select count(*)::int from webhook_events where processed_at is null) as unprocessed`);
+      return { msgs, convs, other };
+    }
+    const slow = await run(false);
+    const fast = await run(true);
+    expect(fast).toEqual(slow);
+    expect(slow.msgs.length).toBe(15);
+    expect(slow.other).toEqual([{ media: 5, pending: 1, unprocessed: 0 }]);
   });
 });
