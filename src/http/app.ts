@@ -11,6 +11,7 @@ import { healthRoutes } from './health.ts';
 import { bearerGuard } from './auth.ts';
 import type { Services } from '../services.ts';
 import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.ts';
+import { mediaFileRoutes } from '../messaging/media-routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (!options.apiToken) throw new Error('buildApp: services need an apiToken to protect /api and /admin');
       api.addHook('onRequest', bearerGuard(options.apiToken));
       await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
+      await api.register(mediaFileRoutes, { ctx });
     });
   }
   return app;

@@ -1,12 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { describeEachEngine } from '../helpers/store.ts';
 import { testContext } from '../helpers/context.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { upsertNumber } from '../../src/messaging/numbers.ts';
-import { contacts, messages } from '../../src/messaging/schema.ts';
+import { contacts, mediaFiles, messages, phoneNumbers } from '../../src/messaging/schema.ts';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 
 /**
@@ -46,7 +49,7 @@ describeEachEngine('inbound from the sandbox', (engine) => {
       chaos: { duplicateRate: 0.5, reorderRate: 0.5 },
     });
     await sandbox.listen(0);
-    const ctx = testContext(engine.store, { cloudApi: { baseUrl: sandbox.url, version: 'v23.0' } });
+    const ctx = testContext(engine.store, { cloudApi: { baseUrl: sandbox.url, version: 'v23.0' }, mediaDir: mkdtempSync(join(tmpdir(), 'charla-media-')) });
     services = createServices(ctx);
     app = await buildApp({ store: engine.store, logger: false, services, apiToken: 'test-api-token-0123456789abcdef' });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -102,5 +105,40 @@ describeEachEngine('inbound from the sandbox', (engine) => {
     expect(stats.reordered).toBeGreaterThan(0);
     const [{ n }] = (await engine.store.rows<{ n: number }>(sql`select count(*)::int as n from webhook_events`)) as [{ n: number }];
     expect(n, JSON.stringify(stats)).toBe(stats.postsOk + stats.duplicatesSent);
+  });
+
+  it('downloads inbound media into the media directory and serves it', async () => {
+    const persona = ((await (await fetch(`${sandbox.url}/_sandbox/personas`)).json()) as { data: { id: string; name: string }[] }).data[3]!;
+    const r = await fetch(`${sandbox.url}/_sandbox/personas/${persona.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'document', document: { filename: 'receta.pdf' } }) });
+    const { wamid } = (await r.json()) as { wamid: string };
+    let row: { id: string } | undefined;
+    for (let i = 0; i < 200 && !row; i++) {
+      await sandbox.webhooksIdle();
+      [row] = await engine.store.db.select({ id: messages.id }).from(messages).where(eq(messages.wamid, wamid));
+      if (!row) await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(row).toBeDefined();
+    await services.media.stop(); // drive it by hand for a deterministic test
+    while ((await services.media.runOnce()) > 0) {
+      /* fetch all due media */
+    }
+    const res = await app.inject({ url: `/api/v1/messages/${row!.id}/media`, headers: { authorization: 'Bearer test-api-token-0123456789abcdef' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.body).toBe(`sandbox document from ${persona.name}`);
+    const [file] = await engine.store.db.select().from(mediaFiles).where(eq(mediaFiles.messageId, row!.id));
+    expect(file).toMatchObject({ state: 'stored', sizeBytes: res.rawPayload.length, attempts: 1 });
+  });
+
+  it('gives up on media the Cloud API does not know, with the reason kept', async () => {
+    const [m] = await engine.store.db.select().from(messages).limit(1);
+    const [n] = await engine.store.db.select().from(phoneNumbers).limit(1);
+    await engine.store.db.insert(mediaFiles).values({ messageId: m!.id, metaMediaId: 'no-such-media-id', phoneNumberId: n!.id, notBefore: new Date(0) });
+    while ((await services.media.runOnce()) > 0) {
+      /* fetch all due media */
+    }
+    const [file] = await engine.store.db.select().from(mediaFiles).where(eq(mediaFiles.metaMediaId, 'no-such-media-id'));
+    expect(file!.state).toBe('failed');
+    expect(file!.lastError).toMatch(/#100|no-such-media-id|does not exist/i);
   });
 });
