@@ -90,7 +90,7 @@ describe('charla CLI', () => {
     const restored = charla(['start', '--port', '0', '--data-dir', target]);
     const out2 = await restored.waitFor(/Charla is running at (http:\/\/\S+)/);
     const url2 = /Charla is running at (http:\/\/\S+)/.exec(out2)![1]!;
-    expect((await (await fetch(`${url2}/readyz`)).json()).status).toBe('ready');
+    expect(((await (await fetch(`${url2}/readyz`)).json()) as { status: string }).status).toBe('ready');
     restored.child.kill('SIGTERM');
     expect(await restored.exited).toBe(0);
   }, 90_000);
