@@ -51,6 +51,18 @@ export const contacts = pgTable(
     market: text('market'),
     /** unknown (wrote in, not yet classified) | lead | customer | supplier */
     kind: text('kind').notNull().default('unknown'),
+    /** The name the business uses (profile_name is what the person set on WhatsApp). */
+    name: text('name'),
+    email: text('email'),
+    organizationId: uuid('organization_id'),
+    /** The user who owns the relationship (users arrive with the web app). */
+    ownerId: uuid('owner_id'),
+    preferredLanguage: text('preferred_language'),
+    timeZone: text('time_zone'),
+    /** Custom field values by key (definitions in custom_fields). */
+    fields: jsonb('fields').notNull().default({}),
+    /** Set on the record that was merged into another (kept for history; hidden from lists). */
+    mergedInto: uuid('merged_into'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -58,6 +70,11 @@ export const contacts = pgTable(
     uniqueIndex('contacts_wa_id_key').on(t.waId),
     uniqueIndex('contacts_bsuid_key').on(t.bsuid),
     index('contacts_e164_idx').on(t.e164),
+    index('contacts_email_idx').on(sql`lower(${t.email})`),
+    index('contacts_organization_idx').on(t.organizationId),
+    // text_pattern_ops: prefix search (LIKE 'ana%') uses the index whatever the collation.
+    index('contacts_name_prefix_idx').on(sql`lower(coalesce(${t.name}, ${t.profileName})) text_pattern_ops`),
+    index('contacts_wa_id_prefix_idx').on(sql`${t.waId} text_pattern_ops`),
   ],
 );
 

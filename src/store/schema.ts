@@ -13,3 +13,4 @@ export const settings = pgTable('settings', {
 });
 
 export * from '../messaging/schema.ts';
+export * from '../crm/schema.ts';
