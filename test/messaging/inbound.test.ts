@@ -49,7 +49,7 @@ describeEachEngine('inbound webhooks', (engine) => {
     (await engine.store.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`))[0]!.n;
 
   beforeEach(async () => {
-    await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events`);
+    await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events cascade`);
   });
 
   it('answers the verification handshake with the challenge, and 403 to a wrong token', async () => {
@@ -260,7 +260,7 @@ describeEachEngine('inbound webhooks', (engine) => {
 
   it('the batch path and the one-by-one path end in the same state', async () => {
     async function run(batch: boolean) {
-      await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events`);
+      await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events cascade`);
       const t0 = new Date('2026-11-02T09:00:00Z');
       const outs: string[] = [];
       for (let i = 0; i < 3; i++) {
