@@ -276,9 +276,9 @@ class Lane {
         // Meta says we are too fast: empty our bucket so the whole lane slows down, not just this row.
         this.bucket = { tokens: 0, at: performance.now() };
       } else if (e.code === 131056) {
+        // Meta's pair bucket is empty: no bursting to this customer until the 4^X s back-off has passed.
         const until = now.getTime() + delay;
-        const p = this.pair.get(row.recipientKey);
-        this.pair.set(row.recipientKey, { paidUntil: Math.max(until, p?.paidUntil ?? 0), burstStart: until, burstCount: this.s.pairRate.maxBurst });
+        this.pair.set(row.recipientKey, { paidUntil: until, burstStart: until, burstCount: this.s.pairRate.maxBurst });
       } else if (e.maybeDelivered) {
         // The answer was lost, not necessarily the send: give a status webhook time to reconcile it first.
         delay = Math.max(delay, this.s.graceMs);

@@ -117,7 +117,13 @@ async function resolveRecipient(ctx: AppContext, number: PhoneNumberRow, input: 
   if (input.to) {
     const hasPlus = input.to.trim().startsWith('+');
     const sender = countryOfPhone(number.displayPhoneNumber.replace(/\D/g, ''));
-    const parsed = parsePhone(input.to, hasPlus || !sender ? {} : { defaultCountry: sender });
+    // Without "+", Meta prepends the sender's country code (spec §1.1); people also type international numbers
+    // without "+", so that reading is tried when the national one is not a valid number.
+    let parsed = parsePhone(input.to, hasPlus || !sender ? {} : { defaultCountry: sender });
+    if (!parsed.ok && !hasPlus) {
+      const international = parsePhone(`+${input.to.replace(/\D/g, '')}`);
+      if (international.ok) parsed = international;
+    }
     if (!parsed.ok) {
       throw new HttpError(422, 'invalid_recipient', `${parsed.error.message} Give the number with "+" and the country code, e.g. +34612345678.`, {
         field: 'to',

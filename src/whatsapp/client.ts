@@ -2,7 +2,7 @@
 // requests in flight per number, so sockets are reused instead of opened per message.
 import { Agent, FormData, request, type Dispatcher } from 'undici';
 import type { AppContext, CloudApiSettings } from '../context.ts';
-import { credentials, type PhoneNumberRow } from '../messaging/numbers.ts';
+import type { PhoneNumberRow } from '../messaging/numbers.ts';
 import { CloudApiError, networkError, parseGraphError } from './errors.ts';
 
 export { CloudApiError } from './errors.ts';
@@ -73,12 +73,13 @@ export function createCloudApiClient(ctx: Pick<AppContext, 'cloudApi' | 'secrets
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+  // Only the access token is decrypted (credentials() would also decrypt the app secret, which lanes do not carry).
   // Decrypting per request would cost an AES-GCM call per message; tokens change rarely and the ciphertext is the key.
   const tokens = new Map<string, string>();
   const tokenOf = (n: NumberLike): string => {
     let t = tokens.get(n.accessTokenEnc);
     if (t === undefined) {
-      t = credentials(ctx as AppContext, n as PhoneNumberRow).accessToken;
+      t = ctx.secrets.decrypt(n.accessTokenEnc);
       if (tokens.size > 1000) tokens.clear();
       tokens.set(n.accessTokenEnc, t);
     }
@@ -92,12 +93,13 @@ export function createCloudApiClient(ctx: Pick<AppContext, 'cloudApi' | 'secrets
 
   async function call(number: NumberLike, method: 'GET' | 'POST', url: string, body?: Json | FormData): Promise<Json> {
     let res: Dispatcher.ResponseData;
+    const authorization = `Bearer ${tokenOf(number)}`;
     try {
       res = await request(url, {
         dispatcher: agent,
         method,
         headers: {
-          authorization: `Bearer ${tokenOf(number)}`,
+          authorization,
           ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
         },
         body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
@@ -168,8 +170,9 @@ export function createCloudApiClient(ctx: Pick<AppContext, 'cloudApi' | 'secrets
 
     async downloadMedia(number, url) {
       let res: Dispatcher.ResponseData;
+      const authorization = `Bearer ${tokenOf(number)}`;
       try {
-        res = await request(url, { dispatcher: agent, method: 'GET', headers: { authorization: `Bearer ${tokenOf(number)}` } });
+        res = await request(url, { dispatcher: agent, method: 'GET', headers: { authorization } });
       } catch (err) {
         throw networkError(err);
       }
