@@ -16,6 +16,7 @@ export interface DomainEventMap {
   'conversation.updated': { conversationId: string };
   'number.updated': { phoneNumberId: string };
   'account.event': { field: string; wabaId: string | null };
+  'consent.keyword': { contactId: string; conversationId: string; kind: 'opt_out' | 'opt_in' };
 }
 
 export class DomainEvents {

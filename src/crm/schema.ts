@@ -62,7 +62,7 @@ export const consents = pgTable(
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
     /** marketing | utility | authentication */
     category: text('category').notNull(),
-    /** granted | revoked */
+    /** opted_in | opted_out (the vocabulary of core/preflight) */
     state: text('state').notNull(),
     at: ts('at').notNull(),
   },

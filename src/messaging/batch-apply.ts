@@ -5,6 +5,7 @@ import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../whatsapp
 import { newContactValues, resolveContact, type ContactRow } from './contacts.ts';
 import { contacts, conversations, mediaFiles, messages, phoneNumbers } from './schema.ts';
 import type { DomainEventMap } from '../context.ts';
+import { applyConsentKeywords, type KeywordCandidate } from '../crm/consent.ts';
 
 type Emitted = { [K in keyof DomainEventMap]: [K, DomainEventMap[K]] }[keyof DomainEventMap];
 
@@ -136,8 +137,10 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   const eventOf = new Map(fresh.map((m) => [m.wamid, m]));
   const perConv = new Map<string, { at: Date | null; unread: number; referral: Record<string, unknown> | null; referralAt: Date | null; last: Date }>();
   const media: (typeof mediaFiles.$inferInsert)[] = [];
+  const keywordCandidates: KeywordCandidate[] = [];
   for (const row of inserted) {
     const m = eventOf.get(row.wamid!)!;
+    keywordCandidates.push({ messageId: row.id, contactId: contactOf.get(m)!, conversationId: row.conversationId, message: m.message, at: m.at });
     const agg = perConv.get(row.conversationId) ?? { at: null, unread: 0, referral: null, referralAt: null, last: m.at };
     if (m.type !== 'system' && (agg.at === null || m.at > agg.at)) agg.at = m.at;
     if (m.type !== 'system' && m.type !== 'reaction') agg.unread++;
@@ -183,6 +186,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
       where c.id = v.id`);
   }
   if (media.length) await tx.insert(mediaFiles).values(media).onConflictDoNothing();
+  for (const k of await applyConsentKeywords(tx, keywordCandidates)) emitted.push(['consent.keyword', k]);
   for (const id of perConv.keys()) emitted.push(['conversation.updated', { conversationId: id }]);
 }
 

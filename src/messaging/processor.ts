@@ -5,6 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
 import { applyBatch } from './batch-apply.ts';
+import { applyConsentKeywords } from '../crm/consent.ts';
 import { resolveContact } from './contacts.ts';
 import { getOrCreateConversation, recordInbound } from './conversations.ts';
 import { accountEvents, mediaFiles, messages, outboundMessages, pendingStatuses, phoneNumbers, webhookEvents } from './schema.ts';
@@ -79,6 +80,8 @@ async function applyMessage(a: ApplyContext, ev: InboundMessageEvent): Promise<v
       })
       .onConflictDoNothing();
   }
+  const keywords = await applyConsentKeywords(a.tx, [{ messageId: inserted.id, contactId: contact.id, conversationId: conversation.id, message: ev.message, at: ev.at }]);
+  for (const k of keywords) a.emitted.push(['consent.keyword', k]);
   a.emitted.push(['message.created', { messageId: inserted.id, conversationId: conversation.id, direction: 'in' }]);
   a.emitted.push(['conversation.updated', { conversationId: conversation.id }]);
 }
