@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { retryDelayMs } from '../core/errors.ts';
-import { take, type TokenBucketConfig, type TokenBucketState } from '../core/limits/token-bucket.ts';
+import { take, waitFor, type TokenBucketConfig, type TokenBucketState } from '../core/limits/token-bucket.ts';
 import { earliestSendAt, recordSend, type PairRateConfig, type PairRateState } from '../core/limits/pair-rate.ts';
 import { replyOpensFep, FEP_MS } from '../core/window.ts';
 import { formatCallbackData } from '../core/callback-data.ts';
@@ -166,7 +166,10 @@ class Lane {
         const t = take(this.bucketCfg, this.bucket, Math.min(room, this.bucketCfg.capacity), performance.now());
         if (t.granted === 0) {
           this.bucket = t.state;
-          await sleep(Math.max(1, Math.min(t.waitMs, this.s.pollMs)));
+          // Wake when half the bucket is there: batches stay large, and timer overshoot never meets the cap
+          // (tokens arriving at a full bucket are lost throughput).
+          const half = Math.max(1, Math.floor(this.bucketCfg.capacity / 2));
+          await sleep(Math.max(1, Math.min(waitFor(this.bucketCfg, t.state, half, performance.now()), this.s.pollMs)));
           continue;
         }
         const rows = await claimBatch(db, { numberId: this.number.id, owner: this.s.owner, epoch: this.epoch }, this.ctx.clock.now(), t.granted);

@@ -1,0 +1,190 @@
+/**
+ * Outbound sending benchmark: how close the dispatcher gets to each number's throughput cap, and whether Meta's
+ * limits are ever hit (130429 throughput, 131056 pair rate).
+ *   npx tsx bench/send.ts [--engine pglite|postgres] [--numbers 10 --mps 80 | --numbers 1 --mps 1000] [--seconds 20]
+ * The sandbox runs in its own child process (`charla sandbox`), enforcing the same cap per number; the dispatcher
+ * runs here on PGlite or PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a
+ * fresh database). Messages are pre-enqueued in bulk inside open windows to distinct customers (so the pair rate
+ * is not what is measured); accepted sends are read back from the sandbox's own log of acceptance times.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
+import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
+import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
+import { migrateStore } from '../src/store/migrate.ts';
+import { secretsFromKey } from '../src/store/secrets.ts';
+import { upsertNumber } from '../src/messaging/numbers.ts';
+import { startDispatcher } from '../src/messaging/dispatcher.ts';
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'pglite' },
+    numbers: { type: 'string', default: '10' },
+    mps: { type: 'string', default: '80' },
+    seconds: { type: 'string', default: '20' },
+    inflight: { type: 'string', default: '64' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const engine = values.engine === 'postgres' ? 'postgres' : 'pglite';
+const numbers = Number(values.numbers);
+const mps = Number(values.mps);
+const seconds = Number(values.seconds);
+
+function startSandbox(): Promise<{ child: ChildProcess; url: string }> {
+  const bin = fileURLToPath(new URL('../bin/charla.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--numbers', String(numbers), '--throughput', String(mps),
+    '--personas', '10', '--tier', 'TIER_UNLIMITED', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited (${code}): ${out}`)));
+  });
+}
+
+async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const store = await openPglite(undefined);
+    await migrateStore(store);
+    return { store, drop: async () => {} };
+  }
+  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `charla_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const store = openPostgres(u.toString(), 10);
+  await migrateStore(store);
+  return {
+    store,
+    async drop() {
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  const { child, url } = await startSandbox();
+  const { store, drop } = await openStore();
+  try {
+    const cfg = await getJson<{ apiVersion: string; accessToken: string; appSecret: string; verifyToken: string; waba: { id: string }; phoneNumbers: { id: string; display_phone_number: string }[] }>(`${url}/_sandbox/config`);
+    const ctx: AppContext = {
+      store,
+      clock: systemClock,
+      secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-key-0001'),
+      logger: pino({ level: 'warn' }),
+      events: new DomainEvents(),
+      cloudApi: { baseUrl: url, version: cfg.apiVersion },
+      mediaDir: os.tmpdir(),
+    };
+    const perNumber = Math.ceil(mps * seconds * 1.1);
+    const ours: { id: string; metaId: string }[] = [];
+    for (const [i, pn] of cfg.phoneNumbers.entries()) {
+      const row = await upsertNumber(ctx, {
+        phoneNumberId: pn.id, wabaId: cfg.waba.id, displayPhoneNumber: pn.display_phone_number,
+        accessToken: cfg.accessToken, appSecret: cfg.appSecret, verifyToken: cfg.verifyToken, throughputMps: mps,
+      });
+      ours.push({ id: row.id, metaId: pn.id });
+      // Bulk seed: distinct customers who wrote just now (open windows), one queued text each.
+      await store.db.execute(sql`
+        with c as (
+          insert into contacts (wa_id, e164, country, market)
+          select '346' || lpad((${i * 1_000_000} + g)::text, 8, '0'), '+346' || lpad((${i * 1_000_000} + g)::text, 8, '0'), 'ES', 'Spain'
+          from generate_series(1, ${perNumber}) g returning id, wa_id
+        ), cv as (
+          insert into conversations (phone_number_id, contact_id, last_inbound_at, window_expires_at)
+          select ${row.id}::uuid, c.id, now(), now() + interval '24 hours' from c returning id, contact_id
+        ), m as (
+          insert into messages (conversation_id, direction, type, content, status)
+          select cv.id, 'out', 'text', jsonb_build_object('type', 'text', 'text', jsonb_build_object('body', 'bench')), 'queued' from cv
+          returning id, conversation_id
+        )
+        insert into outbound_messages (id, phone_number_id, recipient_key, body, state)
+        select m.id, ${row.id}::uuid, c.wa_id,
+          jsonb_build_object('recipient_type', 'individual', 'to', '+' || c.wa_id, 'type', 'text', 'text', jsonb_build_object('body', 'bench')), 'queued'
+        from m join cv on cv.id = m.conversation_id join c on c.id = cv.contact_id`);
+    }
+    process.stderr.write(`seeded ${perNumber} messages × ${numbers} numbers on ${engine}; sending for ${seconds} s…\n`);
+
+    const started = Date.now();
+    const d = startDispatcher(ctx, { maxInFlight: Number(values.inflight) });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await d.stop();
+    const elapsed = (Date.now() - started) / 1000;
+
+    // Acceptance times as the sandbox saw them (its clock is real time here).
+    const sends: { phoneNumberId: string; acceptedAt: number }[] = [];
+    for (let offset = 0; ; offset += 10_000) {
+      const page = await getJson<{ data: { phoneNumberId: string; acceptedAt: number }[] }>(`${url}/_sandbox/sends?limit=10000&offset=${offset}`);
+      sends.push(...page.data);
+      if (page.data.length < 10_000) break;
+    }
+    const errors = await store.rows<{ code: string | null; n: number | string }>(sql`
+      select last_error->>'code' as code, count(*) as n from outbound_messages where last_error is not null group by 1`);
+    const throttle = errors.filter((e) => e.code === '130429' || e.code === '131056').reduce((n, e) => n + Number(e.n), 0);
+    const states = await store.rows<{ state: string; n: number | string }>(sql`select state, count(*) as n from outbound_messages group by 1`);
+
+    const perNumberStats = ours.map((n) => {
+      const times = sends.filter((s) => s.phoneNumberId === n.metaId).map((s) => s.acceptedAt).sort((a, b) => a - b);
+      const first = times[0] ?? 0;
+      const last = times[times.length - 1] ?? 0;
+      // Busiest second: the most sends in any 1 s sliding window (what Meta's 1-second bucket sees).
+      let busiest = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= 1000) j++;
+        busiest = Math.max(busiest, i - j + 1);
+      }
+      // Steady: the rate between 2 s after the first send and 1 s before the last (warm-up and tail excluded).
+      const from = first + 2000;
+      const to = last - 1000;
+      const steadyCount = times.filter((t) => t >= from && t < to).length;
+      const steady = to > from ? steadyCount / ((to - from) / 1000) : 0;
+      return { sends: times.length, busiest, steady, busiestPct: (busiest / mps) * 100, steadyPct: (steady / mps) * 100 };
+    });
+    const min = (k: 'busiestPct' | 'steadyPct') => Math.min(...perNumberStats.map((s) => s[k]));
+    const avg = (k: 'busiestPct' | 'steadyPct') => perNumberStats.reduce((a, s) => a + s[k], 0) / perNumberStats.length;
+    const result = {
+      engine, numbers, mps, seconds, elapsed: Number(elapsed.toFixed(1)), total: sends.length,
+      steadyPctMin: Number(min('steadyPct').toFixed(1)), steadyPctAvg: Number(avg('steadyPct').toFixed(1)),
+      busiestPctMin: Number(min('busiestPct').toFixed(1)), busiestPctMax: Number(Math.max(...perNumberStats.map((s) => s.busiestPct)).toFixed(1)),
+      throttleErrors: throttle, errors: Object.fromEntries(errors.map((e) => [e.code ?? '?', Number(e.n)])),
+      states: Object.fromEntries(states.map((s) => [s.state, Number(s.n)])),
+      cpus: os.cpus().length, node: process.version,
+    };
+    if (values.json) console.log(JSON.stringify(result));
+    else {
+      console.log(`engine ${engine}, ${numbers} number(s) at ${mps} mps for ${seconds} s (${os.cpus().length} CPUs, Node ${process.version})`);
+      console.log(`  accepted sends: ${sends.length}; outbox states: ${JSON.stringify(result.states)}`);
+      console.log(`  steady rate per number: min ${result.steadyPctMin} %, avg ${result.steadyPctAvg} % of the cap`);
+      console.log(`  busiest 1 s window per number: min ${result.busiestPctMin} %, max ${result.busiestPctMax} % of the cap`);
+      console.log(`  130429/131056 errors: ${throttle}; all errors by code: ${JSON.stringify(result.errors)}`);
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await store.close();
+    await drop();
+  }
+}
+
+await main();
