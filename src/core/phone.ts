@@ -47,6 +47,8 @@ export interface IdentityProblem {
   message: string;
 }
 
+import { canonicalWaId } from './phone-variants.ts';
+
 const FORMATTING = /[\s\-().\u00a0/]/g;
 
 /**
@@ -77,7 +79,14 @@ export function parsePhone(input: string, opts: { defaultCountry?: string } = {}
   if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
   if (compact.replace('+', '') === '') return fail('phone_empty', `"${raw}" has no digits.`);
 
-  if (compact.startsWith('+')) return checkInternational(raw, compact);
+  if (compact.startsWith('+')) {
+    const result = checkInternational(raw, compact);
+    if (result.ok) return result;
+    // Old Mexican mobile form (+52 1 …) and Brazilian numbers missing or repeating the ninth digit are
+    // still in address books and in Meta's wa_ids: read them as the current form of the same number.
+    const canonical = canonicalWaId(compact.slice(1));
+    return canonical !== compact.slice(1) && checkInternational(raw, `+${canonical}`).ok ? checkInternational(raw, `+${canonical}`) : result;
+  }
 
   const dc = opts.defaultCountry?.toUpperCase();
   if (dc === undefined) {

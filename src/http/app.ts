@@ -12,6 +12,7 @@ import { bearerGuard } from './auth.ts';
 import type { Services } from '../services.ts';
 import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.ts';
 import { mediaFileRoutes } from '../messaging/media-routes.ts';
+import { crmRoutes } from '../crm/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       api.addHook('onRequest', bearerGuard(options.apiToken));
       await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
       await api.register(mediaFileRoutes, { ctx });
+      await api.register(crmRoutes, { ctx });
     });
   }
   return app;

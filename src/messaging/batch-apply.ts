@@ -3,6 +3,7 @@ import type { Db } from '../store/connection.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../whatsapp/webhook-events.ts';
 import { newContactValues, resolveContact, type ContactRow } from './contacts.ts';
+import { canonicalWaId, phoneVariants } from '../core/phone-variants.ts';
 import { contacts, conversations, mediaFiles, messages, phoneNumbers } from './schema.ts';
 import type { DomainEventMap } from '../context.ts';
 import { applyConsentKeywords, type KeywordCandidate } from '../crm/consent.ts';
@@ -17,7 +18,7 @@ export class NeedsSlowPath extends Error {}
 
 function identityKeyMatches(c: ContactRow, ev: InboundMessageEvent): boolean {
   const id = ev.identity;
-  return (id.bsuid !== null && c.bsuid === id.bsuid) || (id.waId !== null && c.waId === id.waId);
+  return (id.bsuid !== null && c.bsuid === id.bsuid) || (id.waId !== null && c.waId !== null && phoneVariants(id.waId).includes(c.waId));
 }
 
 /** True when resolveContact would change nothing on this record for this identity. */
@@ -60,7 +61,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   if (fresh.length === 0) return;
 
   // Contacts: one read for every identifier, one insert for the new ones, careful path for the rest.
-  const waIds = [...new Set(fresh.map((m) => m.identity.waId).filter((x): x is string => x !== null))];
+  const waIds = [...new Set(fresh.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
   const bsuids = [...new Set(fresh.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
   const conds: SQL[] = [];
   if (waIds.length) conds.push(inArray(contacts.waId, waIds));
@@ -76,7 +77,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
     if (match && unchanged(match, m)) contactOf.set(m, match.id);
     else if (match) careful.push(m);
     else {
-      const keys = [m.identity.waId && `w:${m.identity.waId}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
+      const keys = [m.identity.waId && `w:${canonicalWaId(m.identity.waId)}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
       if (keys.some((k) => claimed.has(k))) careful.push(m); // same person twice in one batch
       else {
         keys.forEach((k) => claimed.add(k));

@@ -1,8 +1,10 @@
-import { eq, or, sql } from 'drizzle-orm';
+import { eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../store/connection.ts';
 import { countryOfBsuid, countryOfPhone, waIdToE164 } from '../core/phone.ts';
 import { marketOfRecipient } from '../core/market.ts';
 import { contacts } from './schema.ts';
+import { mergeContacts } from '../crm/merge.ts';
+import { phoneVariants } from '../core/phone-variants.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -70,12 +72,24 @@ export async function resolveContact(db: Db, identity: Identity, now: Date): Pro
     const found = await db
       .select()
       .from(contacts)
-      .where(or(bsuid ? eq(contacts.bsuid, bsuid) : sql`false`, waId ? eq(contacts.waId, waId) : sql`false`));
+      .where(or(bsuid ? eq(contacts.bsuid, bsuid) : sql`false`, waId ? inArray(contacts.waId, phoneVariants(waId)) : sql`false`));
     // Prefer the BSUID match when both exist as separate records (merging is the CRM's job).
     const existing = found.find((c) => bsuid && c.bsuid === bsuid) ?? found[0];
     if (existing) {
+      // The same person known twice: by username/BSUID, and by phone (e.g. imported). Meta now tells
+      // us both belong together, so the phone record is merged into the BSUID one (spec §9).
+      const variants = waId ? phoneVariants(waId) : [];
+      const phoneTwin = found.find((c) => c.id !== existing.id && c.waId !== null && variants.includes(c.waId) && c.bsuid === null);
+      if (phoneTwin && bsuid && existing.bsuid === bsuid && existing.waId === null) {
+        await mergeContacts(db, existing.id, phoneTwin.id, now);
+        continue; // read again: the survivor now carries the phone
+      }
       const set: Partial<typeof contacts.$inferInsert> = {};
       if (waId && !existing.waId && !found.some((c) => c.id !== existing.id && c.waId === waId)) {
+        Object.assign(set, { waId }, derived(waId, existing.bsuid ?? bsuid));
+      }
+      // Known under another form of the same number (52 1… vs 52…): adopt the form Meta uses.
+      if (waId && existing.waId && existing.waId !== waId && variants.includes(existing.waId) && !found.some((c) => c.id !== existing.id && c.waId === waId)) {
         Object.assign(set, { waId }, derived(waId, existing.bsuid ?? bsuid));
       }
       if (bsuid && !existing.bsuid) set.bsuid = bsuid;
@@ -97,6 +111,6 @@ export async function resolveContact(db: Db, identity: Identity, now: Date): Pro
       .returning();
     if (inserted[0]) return inserted[0];
     // Another process inserted the same identity between our select and insert: read it again.
-    if (attempt > 2) throw new Error(`Could not resolve contact for ${waId ?? bsuid}`);
+    if (attempt > 3) throw new Error(`Could not resolve contact for ${waId ?? bsuid}`);
   }
 }

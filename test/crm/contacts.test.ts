@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { describeEachEngine } from '../helpers/store.ts';
+import { testApi, type TestApi } from '../helpers/api.ts';
+import { upsertNumber } from '../../src/messaging/numbers.ts';
+import { contacts, messages } from '../../src/messaging/schema.ts';
+import { signatureFor } from '../../src/whatsapp/signature.ts';
+import { APP_SECRET, DISPLAY, PNID, VERIFY_TOKEN, WABA, envelope, inbound, metaJson } from '../messaging/helpers/inbound-payloads.ts';
+
+describeEachEngine('CRM contacts', (engine) => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await testApi(engine.store);
+    await upsertNumber(api.ctx, { phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: DISPLAY, accessToken: 't', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+  });
+  afterAll(() => api.close());
+  beforeEach(async () => {
+    await engine.store.db.execute(sql`truncate messages, conversations, contacts, organizations, custom_fields, tags, suppressions, webhook_events cascade`);
+  });
+
+  async function customerWrites(sender: { waId: string; bsuid?: string; username?: string; name?: string }, text: string) {
+    const payload = metaJson(envelope(inbound(sender, api.ctx.clock.now(), { type: 'text', text: { body: text } }).value));
+    const res = await api.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureFor(APP_SECRET, payload) }, payload });
+    expect(res.statusCode).toBe(200);
+    while ((await api.services.processor.processBatch()) > 0) {
+      /* drain */
+    }
+  }
+
+  it('creates a contact from a national number with the default country, and refuses a duplicate naming it', async () => {
+    const res = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '612 34 56 78', defaultCountry: 'ES', name: 'Ana García', email: 'Ana@Example.es', tags: ['VIP', 'vip', 'Madrid'] } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ phone: '+34612345678', waId: '34612345678', country: 'ES', market: 'Spain', kind: 'lead', email: 'ana@example.es', tags: ['Madrid', 'VIP'] });
+    const dupe = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '+34 612-345-678' } });
+    expect(dupe.statusCode).toBe(409);
+    expect(dupe.json().error).toMatchObject({ code: 'contact_exists', details: { existingId: res.json().id } });
+  });
+
+  it('explains bad input: phone, e-mail, unknown and invalid custom fields', async () => {
+    const bad = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '612 34', defaultCountry: 'ES' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^phone: /);
+    const email = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'x', email: 'not-an-email' } });
+    expect(email.json().error.message).toMatch(/email: "not-an-email" is not an e-mail address/);
+    expect((await api.call({ method: 'POST', url: '/api/v1/fields', payload: { key: 'plan', label: 'Plan', type: 'choice', options: ['Oro', 'Plata'] } })).statusCode).toBe(201);
+    expect((await api.call({ method: 'POST', url: '/api/v1/fields', payload: { key: 'birth_date', label: 'Cumpleaños', type: 'date' } })).statusCode).toBe(201);
+    const unknown = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'x', fields: { plna: 'Oro' } } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toMatch(/Unknown field "plna".*known: plan, birth_date/);
+    const invalid = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'x', fields: { plan: 'Bronce', birth_date: '31/02/1990' } } });
+    expect(invalid.json().error.details).toEqual([
+      { key: 'plan', message: 'Plan: "Bronce" is not one of the options (Oro, Plata).' },
+      { key: 'birth_date', message: 'Cumpleaños: "31/02/1990" is not a date (use YYYY-MM-DD or DD/MM/YYYY).' },
+    ]);
+    const ok = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'x', fields: { plan: 'oro', birth_date: '07/03/1990' } } });
+    expect(ok.json().fields).toEqual({ plan: 'Oro', birth_date: '1990-03-07' });
+  });
+
+  it('turns an unknown number that wrote in into a lead in one action, keeping its history', async () => {
+    await customerWrites({ waId: '5491155556666', name: 'Sol' }, 'Hola, ¿precio?');
+    const list = (await api.call('/api/v1/contacts?kind=unknown')).json();
+    expect(list.data).toHaveLength(1);
+    const id = list.data[0].id;
+    const res = await api.call({ method: 'PATCH', url: `/api/v1/contacts/${id}`, payload: { kind: 'lead', name: 'Sol Martínez' } });
+    expect(res.json()).toMatchObject({ kind: 'lead', name: 'Sol Martínez', profileName: 'Sol', market: 'Argentina' });
+    const history = (await api.call(`/api/v1/contacts/${id}/messages`)).json();
+    expect(history.data).toHaveLength(1);
+    expect(history.data[0].content.text.body).toBe('Hola, ¿precio?');
+  });
+
+  it('links a username-only contact and the phone record of the same person into one', async () => {
+    const created = (await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '+52 1 55 1234 5678', name: 'Luis (importado)' } })).json();
+    expect(created.waId).toBe('525512345678'); // the old 52 1 mobile form is read as today's number
+    await customerWrites({ waId: '', bsuid: 'MX.1234567890', username: 'luis.mx' }, 'hola');
+    expect((await engine.store.db.select().from(contacts)).length).toBe(2);
+    // Meta now sends both (its wa_id in the 52 1 form): the BSUID record absorbs the phone record.
+    await customerWrites({ waId: '5215512345678', bsuid: 'MX.1234567890', username: 'luis.mx' }, 'soy yo');
+    const live = await engine.store.db.select().from(contacts).where(sql`merged_into is null`);
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ bsuid: 'MX.1234567890', waId: '5215512345678', name: 'Luis (importado)', username: 'luis.mx' });
+    const history = (await api.call(`/api/v1/contacts/${live[0]!.id}/messages`)).json();
+    expect(history.data.map((m: { content: { text: { body: string } } }) => m.content.text.body).sort()).toEqual(['hola', 'soy yo']);
+  });
+
+  it('matches a webhook to a contact known by the other form of a Mexican number', async () => {
+    const created = (await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '+52 1 33 1111 2222', name: 'Marta' } })).json();
+    expect(created.waId).toBe('523311112222');
+    await customerWrites({ waId: '5213311112222', name: 'Marta G' }, 'hola');
+    const all = await engine.store.db.select().from(contacts);
+    expect(all).toHaveLength(1);
+    // Same record; it now carries the form Meta uses, so replies go to what Meta knows.
+    expect(all[0]).toMatchObject({ id: created.id, waId: '5213311112222', name: 'Marta' });
+  });
+
+  it('merges duplicates keeping all history, tags and the latest consent', async () => {
+    await customerWrites({ waId: '34600111222', name: 'Pepe' }, 'uno');
+    const a = (await api.call('/api/v1/contacts')).json().data[0];
+    await api.call({ method: 'PATCH', url: `/api/v1/contacts/${a.id}`, payload: { email: 'pepe@bar.es', tags: ['bar'] } });
+    const b = (await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'José', email: 'PEPE@bar.es', tags: ['tapas'], phone: '+34 600 999 888' } })).json();
+    await customerWrites({ waId: '34600999888' }, 'dos');
+    await api.call({ method: 'POST', url: `/api/v1/contacts/${a.id}/consents`, payload: { category: 'marketing', state: 'opted_in', evidence: 'Formulario web', at: '2026-01-01T00:00:00Z' } });
+    await api.call({ method: 'POST', url: `/api/v1/contacts/${b.id}/consents`, payload: { category: 'marketing', state: 'opted_out', evidence: 'Llamada', at: '2026-02-01T00:00:00Z' } });
+    const dupes = (await api.call('/api/v1/contacts/duplicates')).json().data;
+    expect(dupes).toEqual([{ reason: 'same e-mail', key: 'pepe@bar.es', contactIds: expect.arrayContaining([a.id, b.id]) }]);
+
+    const merged = await api.call({ method: 'POST', url: `/api/v1/contacts/${a.id}/merge`, payload: { otherId: b.id } });
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json().tags).toEqual(['bar', 'tapas']);
+    const detail = (await api.call(`/api/v1/contacts/${a.id}`)).json();
+    expect(detail.consent.marketing).toBe('opted_out');
+    expect(detail.conversations).toHaveLength(1); // both threads were on the same business number
+    const history = (await api.call(`/api/v1/contacts/${a.id}/messages`)).json().data;
+    expect(history.map((m: { content: { text: { body: string } } }) => m.content.text.body).sort()).toEqual(['dos', 'uno']);
+    const consents = (await api.call(`/api/v1/contacts/${a.id}/consents`)).json();
+    expect(consents.history.map((h: { evidence: string }) => h.evidence).sort()).toEqual(['Formulario web', 'Llamada']);
+    expect((await api.call('/api/v1/contacts')).json().data.map((c: { id: string }) => c.id)).toEqual([a.id]);
+    const gone = (await api.call(`/api/v1/contacts/${b.id}`)).json();
+    expect(gone.mergedInto).toBe(a.id);
+  });
+
+  it('an opt-out keyword revokes marketing consent at once, with the message as evidence', async () => {
+    await customerWrites({ waId: '573001112233', name: 'Camilo' }, 'Quiero ofertas');
+    const c = (await api.call('/api/v1/contacts')).json().data[0];
+    await api.call({ method: 'POST', url: `/api/v1/contacts/${c.id}/consents`, payload: { category: 'marketing', state: 'opted_in', source: 'form', evidence: 'Acepto recibir ofertas por WhatsApp', at: '2026-11-01T00:00:00Z' } });
+    await customerWrites({ waId: '573001112233' }, 'Baja!');
+    const detail = (await api.call(`/api/v1/contacts/${c.id}/consents`)).json();
+    expect(detail.current.marketing).toBe('opted_out');
+    expect(detail.history[0]).toMatchObject({ state: 'opted_out', source: 'chat_keyword', evidence: 'Baja!', recordedBy: 'customer' });
+    // A sentence that merely contains the word is not an opt-out.
+    await api.call({ method: 'POST', url: `/api/v1/contacts/${c.id}/consents`, payload: { category: 'marketing', state: 'opted_in', evidence: 'again', at: new Date(api.ctx.clock.now().getTime() + 60_000).toISOString() } });
+    api.ctx.clock.now = (() => { const t = Date.now(); return () => new Date(t + 120_000); })();
+    await customerWrites({ waId: '573001112233' }, 'no quiero la baja del pedido');
+    expect((await api.call(`/api/v1/contacts/${c.id}/consents`)).json().current.marketing).toBe('opted_in');
+    // Keywords are configurable.
+    const put = await api.call({ method: 'PUT', url: '/api/v1/settings/consent-keywords', payload: { optOut: ['NO MOLESTAR'], optIn: ['ALTA'] } });
+    expect(put.json().optOut).toEqual(['NO MOLESTAR']);
+    await customerWrites({ waId: '573001112233' }, 'no molestar');
+    expect((await api.call(`/api/v1/contacts/${c.id}/consents`)).json().current.marketing).toBe('opted_out');
+  });
+
+  it('copies a message the customer sent into a custom field', async () => {
+    await api.call({ method: 'POST', url: '/api/v1/fields', payload: { key: 'address', label: 'Dirección', type: 'text' } });
+    await customerWrites({ waId: '34655443322' }, 'Calle Mayor 5, 2ºB');
+    const c = (await api.call('/api/v1/contacts')).json().data[0];
+    const [m] = await engine.store.db.select().from(messages);
+    const res = await api.call({ method: 'POST', url: `/api/v1/contacts/${c.id}/fields/from-message`, payload: { messageId: m!.id, field: 'address' } });
+    expect(res.json().fields).toEqual({ address: 'Calle Mayor 5, 2ºB' });
+  });
+
+  it('searches by name prefix, number prefix and e-mail, and pages by cursor', async () => {
+    for (let i = 0; i < 7; i++) {
+      api.ctx.clock.now = (() => { const t = Date.parse('2026-11-02T10:00:00Z') + i * 1000; return () => new Date(t); })();
+      await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: i < 3 ? `Ángela ${i}` : `Bruno ${i}`, phone: `+3461100000${i}`, email: `p${i}@x.es` } });
+    }
+    expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('ángela')}`)).json().data).toHaveLength(3);
+    expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('+34 611 000 005')}`)).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 5']);
+    expect((await api.call('/api/v1/contacts?q=P3@X.ES')).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 3']);
+    expect((await api.call('/api/v1/contacts?q=50%25')).json().data).toHaveLength(0); // % is literal, not a wildcard
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await api.call(`/api/v1/contacts?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { name: string }[]; nextCursor: string | null };
+      seen.push(...page.data.map((c) => c.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['Bruno 6', 'Bruno 5', 'Bruno 4', 'Bruno 3', 'Ángela 2', 'Ángela 1', 'Ángela 0']);
+    expect((await api.call('/api/v1/contacts?cursor=garbage')).json().error.code).toBe('invalid_cursor');
+  });
+
+  it('keeps organizations with their contacts, and suppressions by normalised number', async () => {
+    const org = (await api.call({ method: 'POST', url: '/api/v1/organizations', payload: { name: 'Ferretería López', kind: 'supplier' } })).json();
+    await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'Juan López', kind: 'supplier', organizationId: org.id } });
+    const detail = (await api.call(`/api/v1/organizations/${org.id}`)).json();
+    expect(detail.contacts.map((c: { name: string }) => c.name)).toEqual(['Juan López']);
+    expect((await api.call('/api/v1/organizations?q=ferr')).json().data[0]).toMatchObject({ name: 'Ferretería López', contacts: 1 });
+    const bad = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'x', organizationId: '00000000-0000-4000-8000-000000000000' } });
+    expect(bad.json().error.code).toBe('unknown_organization');
+    const s = await api.call({ method: 'POST', url: '/api/v1/suppressions', payload: { identifier: '+34 (699) 00-00-00', reason: 'pidió no ser contactado' } });
+    expect(s.json().identifier).toBe('34699000000');
+    expect((await api.call({ method: 'POST', url: '/api/v1/suppressions', payload: { identifier: 'hello' } })).statusCode).toBe(400);
+  });
+
+  it('requires the API token', async () => {
+    const res = await api.app.inject('/api/v1/contacts');
+    expect(res.statusCode).toBe(401);
+  });
+});
