@@ -1,0 +1,173 @@
+/**
+ * Compile a checked segment filter (src/core/segments) to a parameterised SQL condition over
+ * `contacts c`. Values are always bound parameters; identifiers come only from the constants below.
+ *
+ * Every condition is two-valued (never NULL) so that "not" and "!=" mean exactly the opposite of the
+ * positive form, as in the evaluator. Related tables are reached with `c.id in (select contact_id …)`:
+ * at the top level PostgreSQL turns that into a semi-join, and under or/not into a hashed subplan
+ * computed once — both fast, unlike a correlated EXISTS evaluated per contact.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { FOLD_FROM, FOLD_TO, fold as foldValue, type FieldTest, type Predicate, type TextTarget, type TimeEvent, type TimeTest } from '../core/segments/index.ts';
+
+const TEXT_COLUMNS: Record<TextTarget, SQL> = {
+  kind: sql.raw('c.kind'),
+  country: sql.raw('c.country'),
+  market: sql.raw('c.market'),
+  name: sql.raw('coalesce(c.name, c.profile_name)'),
+  phone: sql.raw('c.wa_id'),
+  email: sql.raw('c.email'),
+  username: sql.raw('c.username'),
+};
+const FOLDED: ReadonlySet<TextTarget> = new Set(['name', 'email', 'username']);
+
+// The same folding as core's fold(): lower case, then accented letters to their base letter.
+const FROM = sql.raw(`'${FOLD_FROM}'`);
+const TO = sql.raw(`'${FOLD_TO}'`);
+const fold = (x: SQL): SQL => sql`translate(lower(${x}), ${FROM}, ${TO})`;
+const list = (values: readonly (string | number | SQL)[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const ts = (iso: string): SQL => sql`${iso}::timestamptz`;
+
+function textSql(target: TextTarget, test: Extract<Predicate, { t: 'text' }>['test']): SQL {
+  const col = TEXT_COLUMNS[target];
+  if (test.op === 'empty') return sql`coalesce(${col}, '') = ''`;
+  const folded = FOLDED.has(target);
+  const x = folded ? fold(col) : col;
+  const norm = (s: string) => (folded ? foldValue(s) : s);
+  if (test.op === 'in') return sql`(${col} is not null and ${x} in (${list(test.values.map(norm))}))`;
+  if (test.op === 'contains') return sql`(${col} is not null and strpos(${x}, ${norm(test.value)}) > 0)`;
+  // A plain LIKE prefix lets wa_id use contacts_wa_id_prefix_idx; phone values are digits only.
+  if (target === 'phone') return sql`(${col} is not null and ${col} like ${`${test.value}%`})`;
+  return sql`(${col} is not null and starts_with(${x}, ${norm(test.value)}))`;
+}
+
+function fieldSql(key: string, type: string, test: FieldTest): SQL {
+  const f = sql`(c.fields -> ${key})`;
+  const ft = sql`(c.fields ->> ${key})`;
+  const isString = sql`jsonb_typeof(${f}) = 'string'`;
+  switch (test.op) {
+    case 'empty':
+      return sql`coalesce(${f} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb), true)`;
+    case 'has':
+      return sql`coalesce(jsonb_typeof(${f}) = 'array' and (${sql.join(test.values.map((v) => sql`${f} @> jsonb_build_array(${v}::text)`), sql` or `)}), false)`;
+    case 'contains':
+      return sql`coalesce(${isString} and strpos(${fold(ft)}, ${foldValue(test.value)}) > 0, false)`;
+    case 'starts':
+      return sql`coalesce(${isString} and starts_with(${fold(ft)}, ${foldValue(test.value)}), false)`;
+    case 'in': {
+      if (type === 'number' || type === 'boolean') return sql`coalesce(${f} in (${list(test.values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}), false)`;
+      if (type === 'date' || type === 'choice') return sql`coalesce(${isString} and ${ft} in (${list(test.values.map(String))}), false)`;
+      return sql`coalesce(${isString} and ${fold(ft)} in (${list(test.values.map((v) => foldValue(String(v))))}), false)`;
+    }
+    case 'cmp': {
+      const op = sql.raw(test.cmp);
+      if (typeof test.value === 'number') {
+        // The cast only runs on numbers (CASE), so a stray text value never raises an error.
+        return sql`coalesce(case when jsonb_typeof(${f}) = 'number' then ${ft}::numeric end ${op} ${test.value}::numeric, false)`;
+      }
+      return sql`coalesce(case when jsonb_typeof(${f}) = 'string' then ${ft} end collate "C" ${op} ${test.value}, false)`;
+    }
+  }
+}
+
+/** (contact_id, at) of each event kind, restricted by a condition on its time. */
+function events(e: TimeEvent, at: (t: SQL) => SQL): SQL {
+  switch (e) {
+    case 'last_inbound':
+      return sql`select cv.contact_id from conversations cv where ${at(sql.raw('cv.last_inbound_at'))}`;
+    case 'delivered':
+    case 'read': {
+      // A read message was delivered even when Meta sent no separate "delivered" status.
+      const t = sql.raw(e === 'read' ? 'm.read_at' : 'coalesce(m.delivered_at, m.read_at)');
+      return sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
+        where m.direction = 'out' and m.type = 'template' and ${at(t)}`;
+    }
+    case 'replied':
+      return sql`select cv.contact_id from messages r join conversations cv on cv.id = r.conversation_id
+        where r.direction = 'in' and ${at(sql.raw('r.at'))}
+          and exists (select 1 from messages m where m.conversation_id = r.conversation_id and m.direction = 'out' and m.type = 'template' and m.at < r.at)`;
+  }
+}
+
+function eventAt(e: TimeEvent): SQL {
+  return sql.raw(e === 'last_inbound' ? 'cv.last_inbound_at' : e === 'read' ? 'm.read_at' : e === 'delivered' ? 'coalesce(m.delivered_at, m.read_at)' : 'r.at');
+}
+
+function timeSql(e: TimeEvent, test: TimeTest, now: Date): SQL {
+  switch (test.op) {
+    case 'within':
+      return sql`c.id in (${events(e, (t) => sql`${t} >= ${ts(new Date(now.getTime() - test.ms).toISOString())}`)})`;
+    case 'after':
+      return sql`c.id in (${events(e, (t) => (test.inclusive ? sql`${t} >= ${ts(test.at)}` : sql`${t} > ${ts(test.at)}`))})`;
+    case 'before':
+      return sql`c.id in (${events(e, (t) => sql`${t} is not null`)} group by cv.contact_id having max(${eventAt(e)}) < ${ts(test.at)})`;
+    case 'never':
+      return sql`not c.id in (${events(e, (t) => sql`${t} is not null`)})`;
+  }
+}
+
+/** The condition for one checked filter, over `contacts c` (merged contacts are not excluded here; see segmentCondition). */
+export function predicateSql(p: Predicate, now: Date): SQL {
+  switch (p.t) {
+    case 'and':
+    case 'or':
+      return sql`(${sql.join(p.items.map((i) => predicateSql(i, now)), p.t === 'and' ? sql` and ` : sql` or `)})`;
+    case 'not':
+      return sql`not (${predicateSql(p.item, now)})`;
+    case 'text':
+      return textSql(p.target, p.test);
+    case 'field':
+      return fieldSql(p.key, p.type, p.test);
+    case 'tag':
+      if (p.test.op === 'empty') return sql`not c.id in (select ct.contact_id from contact_tags ct)`;
+      return sql`c.id in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where ${fold(sql.raw('t.name'))} in (${list(p.test.names.map(foldValue))}))`;
+    case 'organization': {
+      const test = p.test;
+      if (test.op === 'empty') return sql`c.organization_id is null`;
+      const name = fold(sql.raw('o.name'));
+      let match: SQL;
+      if (test.op === 'in') {
+        const parts: SQL[] = [];
+        if (test.names.length) parts.push(sql`${name} in (${list(test.names.map(foldValue))})`);
+        if (test.ids.length) parts.push(sql`o.id in (${list(test.ids.map((id) => sql`${id}::uuid`))})`);
+        match = sql.join(parts, sql` or `);
+      } else {
+        match = test.op === 'contains' ? sql`strpos(${name}, ${foldValue(test.value)}) > 0` : sql`starts_with(${name}, ${foldValue(test.value)})`;
+      }
+      return sql`(c.organization_id is not null and c.organization_id in (select o.id from organizations o where ${match}))`;
+    }
+    case 'conversation':
+      if (p.test.op === 'empty') return sql`not c.id in (select cv.contact_id from conversations cv)`;
+      return sql`c.id in (select cv.contact_id from conversations cv where cv.state in (${list(p.test.states)}))`;
+    case 'consent': {
+      const known = p.states.filter((s) => s !== 'unknown');
+      const parts: SQL[] = [];
+      if (known.length) parts.push(sql`c.id in (select k.contact_id from consents k where k.category = ${p.category} and k.state in (${list(known)}))`);
+      if (p.states.includes('unknown')) parts.push(sql`not c.id in (select k.contact_id from consents k where k.category = ${p.category})`);
+      return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` or `)})`;
+    }
+    case 'time':
+      return timeSql(p.event, p.test, now);
+    case 'has':
+      switch (p.what) {
+        case 'phone': return sql`coalesce(c.wa_id, '') <> ''`;
+        case 'bsuid': return sql`coalesce(c.bsuid, '') <> ''`;
+        case 'username': return sql`coalesce(c.username, '') <> ''`;
+        case 'email': return sql`coalesce(c.email, '') <> ''`;
+        case 'name': return sql`coalesce(c.name, c.profile_name, '') <> ''`;
+        case 'organization': return sql`c.organization_id is not null`;
+        case 'tags': return sql`c.id in (select ct.contact_id from contact_tags ct)`;
+        case 'conversation': return sql`c.id in (select cv.contact_id from conversations cv)`;
+      }
+  }
+}
+
+/**
+ * The full WHERE condition for a segment: live (not merged) contacts matching the filter. `outer`
+ * names how the query refers to contacts: `c` (`from contacts c`, the direct form) or `contacts`
+ * (drizzle's `db.select().from(contacts)`), which goes through `contacts.id in (select c.id …)`.
+ */
+export function segmentCondition(p: Predicate, now: Date, outer: 'c' | 'contacts' = 'c'): SQL {
+  const cond = sql`(c.merged_into is null and ${predicateSql(p, now)})`;
+  return outer === 'c' ? cond : sql`"contacts"."id" in (select c.id from contacts c where ${cond})`;
+}
