@@ -13,6 +13,7 @@ import type { Services } from '../services.ts';
 import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.ts';
 import { mediaFileRoutes } from '../messaging/media-routes.ts';
 import { crmRoutes } from '../crm/routes.ts';
+import { messageRoutes, numberRoutes } from '../messaging/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -72,6 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
       await api.register(mediaFileRoutes, { ctx });
       await api.register(crmRoutes, { ctx });
+      await api.register(messageRoutes, { ctx, wake: () => services.wakeDispatcher() });
+      await api.register(numberRoutes, { ctx });
     });
   }
   return app;

@@ -5,6 +5,8 @@ import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
+import { consentOf } from '../crm/consent.ts';
+import { suppressed } from '../crm/suppressions.ts';
 import { preflight, type ConsentState, type PreflightInput, type TemplateFacts } from '../core/preflight.ts';
 import { FEP_MS } from '../core/window.ts';
 import { countryOfPhone, parseBsuid, parsePhone } from '../core/phone.ts';
@@ -92,8 +94,9 @@ export const defaultFacts: OutboundFacts = {
     }
     return hit.items.find((t) => t.name === name && t.language === language) ?? null;
   },
-  async consent() {
-    return { marketing: 'unknown' };
+  async consent(ctx, contact) {
+    const c = await consentOf(ctx.store.db, contact.id);
+    return { marketing: c.marketing, utility: c.utility };
   },
 };
 
@@ -192,6 +195,10 @@ export async function enqueueMessage(ctx: AppContext, input: EnqueueInput, optio
   const address = addressOf(contact);
   if (!address) throw new HttpError(422, 'recipient_unreachable', 'This contact has neither a phone number nor a WhatsApp user ID; add one first.');
   const now = ctx.clock.now();
+  const blocked = await suppressed(db, [contact.waId, contact.bsuid]);
+  if (blocked.size > 0) {
+    throw new HttpError(422, 'recipient_suppressed', 'This contact is on the suppression list and must not be messaged. Remove them from the list only if they asked to be contacted again.', { contactId: contact.id });
+  }
   const conversation = await getOrCreateConversation(db, number.id, contact.id, now);
 
   const rest: Record<string, unknown> = { ...input.body };

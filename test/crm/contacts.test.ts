@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { describeEachEngine } from '../helpers/store.ts';
 import { testApi, type TestApi } from '../helpers/api.ts';
 import { upsertNumber } from '../../src/messaging/numbers.ts';

@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import type { Store } from '../../src/store/connection.ts';
@@ -12,7 +12,7 @@ export interface TestApi {
   ctx: AppContext;
   services: Services;
   /** inject() with the API token. */
-  call(opts: InjectOptions | string): ReturnType<FastifyInstance['inject']>;
+  call(opts: InjectOptions | string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
