@@ -51,7 +51,6 @@ const ALIASES: Record<string, string> = {
 };
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'contains', 'starts', 'with', 'is', 'empty', 'has', 'within', 'before', 'after', 'never']);
-const DURATION_UNITS = /^(h|hours?|horas?|d|days?|d[ií]as?|w|weeks?|semanas?)$/i;
 
 /** The example that best shows how to use this subject (with this operator when we know it). */
 export function exampleFor(subject: SubjectName, op?: Operator): string {
@@ -287,7 +286,7 @@ class Parser {
   /** 30d, 12h, 2w, or "30 days" / "30 días". */
   private duration(subject: Subject, example: string): Value {
     const t = this.cur();
-    if (t.kind === 'word' && /^\d+$/.test(t.text) && this.peek().kind === 'word' && DURATION_UNITS.test(this.peek().text)) {
+    if (t.kind === 'word' && /^\d+$/.test(t.text) && this.peek().kind === 'word' && /^\p{L}+$/u.test(this.peek().text) && !KEYWORDS.has(this.peek().text.toLowerCase())) {
       const unit = this.peek();
       this.pos += 2;
       return { text: `${t.text} ${unit.text}`, quoted: false, span: { start: t.start, end: unit.end } };
