@@ -28,6 +28,8 @@ export interface RunHooks {
   onProgress?: (job: ImportJobView) => void;
   /** Rows per transaction (default 500). */
   batchSize?: number;
+  /** Stops the run between batches (server shutdown); the job ends failed, its committed rows kept. */
+  signal?: AbortSignal;
 }
 
 /** One row's fate, before anything is written. */
@@ -164,6 +166,7 @@ async function importRows(deps: ImportDeps, job: typeof importJobs.$inferSelect,
       continue;
     }
     if (isEmptyRecord(rec.cells)) continue;
+    if (hooks.signal?.aborted) throw new Error(`the server shut down at row ${rec.row}. Rows before it were saved; upload the file again to finish (imported rows are matched, not duplicated).`);
     batch.push(interpretRow(rec.row, rec.cells, rowCtx));
     if (batch.length >= size) {
       await applyBatch(deps, state, batch);
