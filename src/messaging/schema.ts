@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   bigserial,
   index,
   integer,
@@ -29,6 +30,8 @@ export const phoneNumbers = pgTable('phone_numbers', {
   throughputMps: integer('throughput_mps').notNull().default(80),
   qualityRating: text('quality_rating'),
   messagingLimitTier: text('messaging_limit_tier'),
+  /** New conversations on this number go to this team (inbox routing). */
+  teamId: uuid('team_id'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -95,9 +98,22 @@ export const conversations = pgTable(
     fepExpiresAt: ts('fep_expires_at'),
     lastMessageAt: ts('last_message_at'),
     unreadCount: integer('unread_count').notNull().default(0),
+    /** Inbox routing: the team it belongs to and the agent working it (users/teams arrive with accounts). */
+    teamId: uuid('team_id'),
+    assigneeId: uuid('assignee_id'),
+    important: boolean('important').notNull().default(false),
+    /** When the customer's latest message arrived without a reply after it (for "waiting" views). */
+    lastInboundUnansweredAt: ts('last_inbound_unanswered_at'),
+    resolvedAt: ts('resolved_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('conversations_number_contact_key').on(t.phoneNumberId, t.contactId), index('conversations_last_message_idx').on(t.lastMessageAt)],
+  (t) => [
+    uniqueIndex('conversations_number_contact_key').on(t.phoneNumberId, t.contactId),
+    index('conversations_last_message_idx').on(t.lastMessageAt),
+    index('conversations_state_last_idx').on(t.state, t.lastMessageAt),
+    index('conversations_assignee_idx').on(t.assigneeId, t.state, t.lastMessageAt),
+    index('conversations_team_idx').on(t.teamId, t.state, t.lastMessageAt),
+  ],
 );
 
 /** Every message in and out. Our id is the outbound natural key (sent as biz_opaque_callback_data); wamid is Meta's. */

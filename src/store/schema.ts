@@ -14,3 +14,6 @@ export const settings = pgTable('settings', {
 
 export * from '../messaging/schema.ts';
 export * from '../crm/schema.ts';
+export * from '../accounts/schema.ts';
+export * from '../inbox/schema.ts';
+export * from '../templates/schema.ts';
