@@ -10,7 +10,7 @@ import { consentEvents, consents, importJobs, importRowReports, organizations } 
 import { createField } from '../../src/crm/fields.ts';
 import { sourceOf } from '../../src/crm/import/csv.ts';
 import { createImportJob, ImportSetupError, listRowReports, recoverInterruptedImports, INTERRUPTED_MESSAGE, type ImportOptionsInput } from '../../src/crm/import/jobs.ts';
-import { runImport } from '../../src/crm/import/run.ts';
+import { pgArray, runImport } from '../../src/crm/import/run.ts';
 import { formatProblem } from '../../src/crm/import/rows.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/csv', name));
@@ -161,6 +161,12 @@ describeEachEngine('CSV import', (ctx) => {
     await expect(bad('Tel,Mobile\n600,1\n', { mapping: { Tel: 'phone', Mobile: 'phone' } })).rejects.toThrow(/all map to phone/);
     await expect(bad('Tel\n600\n', { defaultCountry: 'XX' })).rejects.toBeInstanceOf(ImportSetupError);
     expect(await ctx.store.db.$count(importJobs)).toBe(0);
+  });
+
+  it('sends whole columns as array literals that survive quotes, backslashes, braces, commas and NULL', async () => {
+    const values = ['a', '', null, 'NULL', 'say "hi"', 'back\\slash', '{x,y}', 'é ñ', ' sp '];
+    const rows = await ctx.store.rows<{ v: string | null }>(sql`select unnest(${pgArray(values)}::text[]) as v`);
+    expect(rows.map((r) => r.v)).toEqual(values);
   });
 
   it('marks a running job of a dead process as failed', async () => {

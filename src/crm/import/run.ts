@@ -10,7 +10,7 @@ import type { Db, Store } from '../../store/connection.ts';
 import type { Clock } from '../../context.ts';
 import { contacts } from '../../messaging/schema.ts';
 import { newContactValues } from '../../messaging/contacts.ts';
-import { consentEvents, consents, contactTags, importJobs, importRowReports, organizations, tags } from '../schema.ts';
+import { importJobs, importRowReports, organizations, tags } from '../schema.ts';
 import { fieldDefinitions } from '../fields.ts';
 import { isEmptyRecord, readRecords, type CsvSource } from './csv.ts';
 import { columnName, compileMapping, type ColumnPlan } from './mapping.ts';
@@ -60,6 +60,18 @@ interface JobState {
 }
 
 const MAX_VALUE = 500;
+
+/**
+ * A PostgreSQL array literal, sent as one parameter: `unnest(${pgArray(xs)}::text[])` inserts a whole
+ * batch with one parameter per column instead of one per cell, which is what makes batches cheap.
+ */
+export function pgArray(values: readonly (string | null | undefined)[]): string {
+  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
+
+async function execRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
 
 /** The database's own words (drizzle wraps them in "Failed query: …" with every parameter). */
 function dbMessage(err: unknown): string {
@@ -358,26 +370,23 @@ async function write(
 
   const creates = active.filter((p) => p.outcome === 'created');
   if (creates.length) {
-    const inserted = await db
-      .insert(contacts)
-      .values(
-        creates.map((p) => {
-          const d = p.draft!;
-          return {
-            ...newContactValues({ waId: d.waId, bsuid: d.bsuid }, now),
-            id: p.contactId!,
-            name: d.name,
-            email: d.email,
-            kind: d.kind ?? state.defaultKind ?? 'unknown',
-            organizationId: orgId(d.organization),
-            preferredLanguage: d.preferredLanguage,
-            timeZone: d.timeZone,
-            fields: d.fields,
-          };
-        }),
-      )
-      .onConflictDoNothing()
-      .returning({ id: contacts.id });
+    const rows = creates.map((p) => {
+      const d = p.draft!;
+      const idv = newContactValues({ waId: d.waId, bsuid: d.bsuid }, now);
+      return { p, d, idv };
+    });
+    const col = (f: (x: (typeof rows)[number]) => string | null | undefined) => pgArray(rows.map(f));
+    const inserted = await execRows<{ id: string }>(db, sql`
+      insert into contacts (id, wa_id, e164, bsuid, country, market, name, email, kind, organization_id, preferred_language, time_zone, fields, created_at, updated_at)
+      select v.id, v.wa_id, v.e164, v.bsuid, v.country, v.market, v.name, v.email, v.kind, v.organization_id, v.preferred_language, v.time_zone, v.fields::jsonb,
+        ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+      from unnest(${col((x) => x.p.contactId)}::uuid[], ${col((x) => x.d.waId)}::text[], ${col((x) => x.idv.e164)}::text[], ${col((x) => x.d.bsuid)}::text[],
+        ${col((x) => x.idv.country)}::text[], ${col((x) => x.idv.market)}::text[], ${col((x) => x.d.name)}::text[], ${col((x) => x.d.email)}::text[],
+        ${col((x) => x.d.kind ?? state.defaultKind ?? 'unknown')}::text[], ${col((x) => orgId(x.d.organization))}::uuid[], ${col((x) => x.d.preferredLanguage)}::text[],
+        ${col((x) => x.d.timeZone)}::text[], ${col((x) => JSON.stringify(x.d.fields))}::text[])
+        as v(id, wa_id, e164, bsuid, country, market, name, email, kind, organization_id, preferred_language, time_zone, fields)
+      on conflict do nothing
+      returning id`);
     const ok = new Set(inserted.map((r) => r.id));
     for (const p of creates) {
       if (ok.has(p.contactId!)) continue;
@@ -391,11 +400,8 @@ async function write(
   if (updates.length) {
     const fill = state.onExisting === 'fill';
     const pick = (col: string) => (fill ? sql.raw(`coalesce(c.${col}, v.${col})`) : sql.raw(`coalesce(v.${col}, c.${col})`));
-    const rows = updates.map((p) => {
-      const d = p.draft!;
-      const idv = newContactValues({ waId: d.waId, bsuid: d.bsuid }, now);
-      return sql`(${p.contactId}::uuid, ${d.name}::text, ${d.email}::text, ${d.kind}::text, ${orgId(d.organization)}::uuid, ${d.preferredLanguage}::text, ${d.timeZone}::text, ${JSON.stringify(d.fields)}::jsonb, ${d.waId}::text, ${idv.e164 ?? null}::text, ${idv.country ?? null}::text, ${idv.market ?? null}::text, ${d.bsuid}::text)`;
-    });
+    const rows = updates.map((p) => ({ p, d: p.draft!, idv: newContactValues({ waId: p.draft!.waId, bsuid: p.draft!.bsuid }, now) }));
+    const col = (f: (x: (typeof rows)[number]) => string | null | undefined) => pgArray(rows.map(f));
     await db.execute(sql`
       update contacts as c set
         name = ${pick('name')},
@@ -411,29 +417,41 @@ async function write(
         wa_id = coalesce(c.wa_id, v.wa_id),
         bsuid = coalesce(c.bsuid, v.bsuid),
         updated_at = ${now.toISOString()}::timestamptz
-      from (values ${sql.join(rows, sql`, `)}) as v(id, name, email, kind, organization_id, preferred_language, time_zone, fields, wa_id, e164, country, market, bsuid)
+      from unnest(${col((x) => x.p.contactId)}::uuid[], ${col((x) => x.d.name)}::text[], ${col((x) => x.d.email)}::text[], ${col((x) => x.d.kind)}::text[],
+        ${col((x) => orgId(x.d.organization))}::uuid[], ${col((x) => x.d.preferredLanguage)}::text[], ${col((x) => x.d.timeZone)}::text[],
+        ${col((x) => JSON.stringify(x.d.fields))}::jsonb[], ${col((x) => x.d.waId)}::text[], ${col((x) => x.idv.e164)}::text[], ${col((x) => x.idv.country)}::text[],
+        ${col((x) => x.idv.market)}::text[], ${col((x) => x.d.bsuid)}::text[])
+        as v(id, name, email, kind, organization_id, preferred_language, time_zone, fields, wa_id, e164, country, market, bsuid)
       where c.id = v.id`);
   }
 
   const saved = active.filter((p) => p.outcome === 'created' || p.outcome === 'updated');
   const links = saved.flatMap((p) => p.draft!.tags.map((t) => ({ contactId: p.contactId!, tagId: tagId(t), createdAt: now })));
-  if (links.length) await db.insert(contactTags).values(links).onConflictDoNothing();
+  if (links.length) {
+    await db.execute(sql`
+      insert into contact_tags (contact_id, tag_id, created_at)
+      select l.contact_id, l.tag_id, ${now.toISOString()}::timestamptz from unnest(${pgArray(links.map((l) => l.contactId))}::uuid[], ${pgArray(links.map((l) => l.tagId))}::uuid[]) as l(contact_id, tag_id)
+      on conflict do nothing`);
+  }
 
   const recordedBy = `import:${state.jobId}`;
   const events = saved.flatMap((p) =>
     p.draft!.consents.map((c) => ({ contactId: p.contactId!, category: c.category, state: c.state, source: 'import', evidence: c.evidence, recordedBy, at: c.at ?? state.startedAt })),
   );
   if (events.length) {
-    await db.insert(consentEvents).values(events);
+    const col = (f: (e: (typeof events)[number]) => string | null) => pgArray(events.map(f));
+    await db.execute(sql`
+      insert into consent_events (contact_id, category, state, source, evidence, recorded_by, at)
+      select e.contact_id, e.category, e.state, 'import', e.evidence, ${recordedBy}, e.at
+      from unnest(${col((e) => e.contactId)}::uuid[], ${col((e) => e.category)}::text[], ${col((e) => e.state)}::text[], ${col((e) => e.evidence)}::text[],
+        ${col((e) => e.at.toISOString())}::timestamptz[]) as e(contact_id, category, state, evidence, at)`);
     // Latest decision wins, as in recordConsent: an old opt-in from a file never overrides a newer opt-out.
-    await db
-      .insert(consents)
-      .values(events.map((e) => ({ contactId: e.contactId, category: e.category, state: e.state, at: e.at })))
-      .onConflictDoUpdate({
-        target: [consents.contactId, consents.category],
-        set: { state: sql`excluded.state`, at: sql`excluded.at` },
-        setWhere: sql`${consents.at} <= excluded.at`,
-      });
+    await db.execute(sql`
+      insert into consents (contact_id, category, state, at)
+      select e.contact_id, e.category, e.state, e.at
+      from unnest(${col((e) => e.contactId)}::uuid[], ${col((e) => e.category)}::text[], ${col((e) => e.state)}::text[], ${col((e) => e.at.toISOString())}::timestamptz[])
+        as e(contact_id, category, state, at)
+      on conflict (contact_id, category) do update set state = excluded.state, at = excluded.at where consents.at <= excluded.at`);
   }
 }
 
@@ -449,7 +467,14 @@ async function report(db: Db, state: JobState, planned: Planned[]): Promise<void
     }
     return [];
   });
-  for (let i = 0; i < reports.length; i += 1000) await db.insert(importRowReports).values(reports.slice(i, i + 1000));
+  if (reports.length) {
+    const col = (f: (r: (typeof reports)[number]) => string | null | undefined) => pgArray(reports.map(f));
+    await db.execute(sql`
+      insert into import_row_reports (job_id, row_number, outcome, "column", value, reason)
+      select ${state.jobId}::uuid, r.row_number, r.outcome, r."column", r.value, r.reason
+      from unnest(${col((r) => String(r.rowNumber))}::int[], ${col((r) => r.outcome)}::text[], ${col((r) => r.column)}::text[], ${col((r) => r.value)}::text[], ${col((r) => r.reason)}::text[])
+        as r(row_number, outcome, "column", value, reason)`);
+  }
   const count = (o: RowOutcome) => planned.filter((p) => p.outcome === o).length;
   await db
     .update(importJobs)
