@@ -83,14 +83,17 @@ function events(e: TimeEvent, at: (t: SQL) => SQL): SQL {
         where m.direction = 'out' and m.type = 'template' and ${at(t)}`;
     }
     case 'replied':
-      return sql`select cv.contact_id from messages r join conversations cv on cv.id = r.conversation_id
-        where r.direction = 'in' and ${at(sql.raw('r.at'))}
-          and exists (select 1 from messages m where m.conversation_id = r.conversation_id and m.direction = 'out' and m.type = 'template' and m.at < r.at)`;
+      // The latest reply in a conversation is its latest inbound message, provided a template went out
+      // before it (if the latest inbound precedes every template, no inbound follows one). So conversations
+      // answer it: their last_inbound_at, and one probe of messages_conversation_at_idx for an earlier template.
+      return sql`select cv.contact_id from conversations cv
+        where ${at(sql.raw('cv.last_inbound_at'))}
+          and exists (select 1 from messages m where m.conversation_id = cv.id and m.direction = 'out' and m.type = 'template' and m.at < cv.last_inbound_at)`;
   }
 }
 
 function eventAt(e: TimeEvent): SQL {
-  return sql.raw(e === 'last_inbound' ? 'cv.last_inbound_at' : e === 'read' ? 'm.read_at' : e === 'delivered' ? 'coalesce(m.delivered_at, m.read_at)' : 'r.at');
+  return sql.raw(e === 'read' ? 'm.read_at' : e === 'delivered' ? 'coalesce(m.delivered_at, m.read_at)' : 'cv.last_inbound_at');
 }
 
 function timeSql(e: TimeEvent, test: TimeTest, now: Date): SQL {

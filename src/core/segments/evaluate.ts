@@ -29,7 +29,7 @@ export interface ContactFacts {
   lastDeliveredAt: Date | null;
   /** Latest read of an outbound template message. */
   lastReadAt: Date | null;
-  /** Latest inbound message that came after an outbound template in the same conversation. */
+  /** Latest inbound message that came after an outbound template in the same conversation (a reply to a campaign). */
   lastRepliedAt: Date | null;
 }
 
