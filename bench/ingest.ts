@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import pg from 'pg';
-import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
-import { migrateStore } from '../src/store/migrate.ts';
+import { openBenchStore } from './lib/store.ts';
 import { DomainEvents, systemClock } from '../src/context.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { createServices } from '../src/services.ts';
@@ -32,35 +30,7 @@ const events = Number(values.events);
 const concurrency = Number(values.concurrency);
 const engine = values.engine === 'pglite' ? 'pglite' : 'postgres';
 
-async function openBenchStore(): Promise<{ store: Store; drop: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const store = await openPglite(join(mkdtempSync(join(tmpdir(), 'charla-bench-')), 'pgdata'));
-    await migrateStore(store);
-    return { store, drop: async () => {} };
-  }
-  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `charla_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name}`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const store = openPostgres(u.toString(), 10);
-  await migrateStore(store);
-  return {
-    store,
-    drop: async () => {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
-const { store, drop } = await openBenchStore();
+const { store, drop } = await openBenchStore(engine, { dataDir: engine === 'pglite' ? join(mkdtempSync(join(tmpdir(), 'charla-bench-')), 'pgdata') : undefined });
 const ctx = {
   store,
   clock: systemClock,
@@ -90,7 +60,6 @@ const processedSeconds = (performance.now() - started) / 1000;
 const msgs = await count(sql`select count(*)::int as n from messages`);
 await services.stop();
 await app.close();
-await store.close();
 await drop();
 
 const fmt = (n: number) => n.toFixed(1);

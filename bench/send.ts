@@ -8,16 +8,14 @@
  * is not what is measured); accepted sends are read back from the sandbox's own log of acceptance times.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
-import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
-import { migrateStore } from '../src/store/migrate.ts';
+import type { Store } from '../src/store/connection.ts';
+import { openBenchStore } from './lib/store.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { upsertNumber } from '../src/messaging/numbers.ts';
 import { startDispatcher } from '../src/messaging/dispatcher.ts';
@@ -53,30 +51,7 @@ function startSandbox(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const store = await openPglite(undefined);
-    await migrateStore(store);
-    return { store, drop: async () => {} };
-  }
-  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `charla_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const store = openPostgres(u.toString(), 10);
-  await migrateStore(store);
-  return {
-    store,
-    async drop() {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  return openBenchStore(engine === 'pglite' ? 'pglite' : 'postgres');
 }
 
 async function getJson<T>(url: string): Promise<T> {
