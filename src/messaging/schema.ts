@@ -193,6 +193,8 @@ export const outboundMessages = pgTable(
     epoch: bigint('epoch', { mode: 'number' }),
     lastError: jsonb('last_error'),
     priority: integer('priority').notNull().default(0),
+    /** Set for campaign sends: the dispatcher re-checks consent and the campaign's state before sending. */
+    campaignId: uuid('campaign_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -17,3 +17,4 @@ export * from '../crm/schema.ts';
 export * from '../accounts/schema.ts';
 export * from '../inbox/schema.ts';
 export * from '../templates/schema.ts';
+export * from '../campaigns/schema.ts';
