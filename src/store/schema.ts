@@ -18,3 +18,4 @@ export * from '../accounts/schema.ts';
 export * from '../inbox/schema.ts';
 export * from '../templates/schema.ts';
 export * from '../campaigns/schema.ts';
+export * from '../pricing/schema.ts';
