@@ -12,6 +12,7 @@ Commands:
   sandbox            run the offline WhatsApp Cloud API sandbox alone
   backup <file>      back up the embedded database
   restore <file>     restore the embedded database from a backup
+  import contacts <file.csv>   import contacts from a CSV file (dry run, mapping, report)
   help [command]     show help
 
 Run \`charla <command> --help\` for a command's options.
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   sandbox: async () => (await import('./commands/sandbox.ts')).run,
   backup: async () => (await import('./commands/backup.ts')).runBackup,
   restore: async () => (await import('./commands/backup.ts')).runRestore,
+  import: async () => (await import('./commands/import.ts')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {
