@@ -23,6 +23,8 @@ const { values } = parseArgs({
     'extra-indexes': { type: 'boolean', default: false },
     /** Print each segment count's plan (EXPLAIN ANALYZE) instead of timing only. */
     explain: { type: 'boolean', default: false },
+    /** Also measure hand-written equivalents over engagement roll-up columns on contacts (the proposed fix). */
+    rollup: { type: 'boolean', default: false },
   },
 });
 const engine = values.engine === 'pglite' ? 'pglite' : 'postgres';
@@ -129,8 +131,6 @@ async function seed(store: Store): Promise<void> {
 const EXTRA_INDEXES = [
   sql`create index messages_template_delivered_idx on messages (coalesce(delivered_at, read_at)) where direction = 'out' and type = 'template'`,
   sql`create index messages_template_read_idx on messages (read_at) where direction = 'out' and type = 'template'`,
-  sql`create index messages_inbound_at_idx on messages (at) where direction = 'in'`,
-  sql`create index conversations_last_inbound_idx on conversations (last_inbound_at)`,
 ];
 
 function pct(xs: number[], p: number): number {
@@ -195,6 +195,35 @@ async function main(): Promise<void> {
         console.log(`\n${f}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}\n`);
       }
       await measure(`count: \`${f}\` (${n})`, [() => store.rows(sql`select count(*)::int n from contacts c where ${where}`)], rows);
+    }
+    if (values.rollup) {
+      // Proposed: contacts carry their latest engagement, kept by the inbound/status processors.
+      await store.db.execute(sql`alter table contacts add column last_inbound_at timestamptz, add column last_template_delivered_at timestamptz,
+        add column last_template_read_at timestamptz, add column last_replied_at timestamptz`);
+      await store.db.execute(sql`update contacts c set last_inbound_at = e.li, last_template_delivered_at = e.ld, last_template_read_at = e.lr, last_replied_at = e.lp
+        from (select cv.contact_id, max(cv.last_inbound_at) li,
+                max(coalesce(m.delivered_at, m.read_at)) filter (where m.type = 'template' and m.direction = 'out') ld,
+                max(m.read_at) filter (where m.type = 'template' and m.direction = 'out') lr,
+                max(cv.last_inbound_at) filter (where cv.last_inbound_at > (select min(t.at) from messages t where t.conversation_id = cv.id and t.direction = 'out' and t.type = 'template')) lp
+              from conversations cv left join messages m on m.conversation_id = cv.id group by cv.contact_id) e
+        where e.contact_id = c.id`);
+      await store.db.execute(sql`vacuum analyze contacts`);
+      const t30 = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+      const t14 = new Date(now.getTime() - 14 * 86_400_000).toISOString();
+      const ROLLUP: [string, SQL][] = [
+        ['country in (ES, MX) and last_inbound within 30d', sql`c.merged_into is null and c.country in ('ES', 'MX') and c.last_inbound_at >= ${t30}::timestamptz`],
+        ['market = "Rest of Latin America" and engagement.read within 14d and conversation.state = open',
+          sql`c.merged_into is null and c.market = 'Rest of Latin America' and c.last_template_read_at >= ${t14}::timestamptz and c.id in (select contact_id from conversations where state = 'open')`],
+        ['consent.marketing = opted_in and not engagement.delivered within 30d',
+          sql`c.merged_into is null and c.id in (select contact_id from consents where category = 'marketing' and state = 'opted_in') and not coalesce(c.last_template_delivered_at >= ${t30}::timestamptz, false)`],
+        ['engagement.replied within 30d and consent.marketing != opted_out',
+          sql`c.merged_into is null and c.last_replied_at >= ${t30}::timestamptz and not c.id in (select contact_id from consents where category = 'marketing' and state = 'opted_out')`],
+        ['name starts with "ana" and last_inbound never', sql`c.merged_into is null and c.last_inbound_at is null and starts_with(translate(lower(coalesce(c.name, c.profile_name)), 'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy'), 'ana')`],
+      ];
+      for (const [label, where] of ROLLUP) {
+        const n = (await store.rows<{ n: number }>(sql`select count(*)::int n from contacts c where ${where}`))[0]!.n;
+        await measure(`roll-up: \`${label}\` (${n})`, [() => store.rows(sql`select count(*)::int n from contacts c where ${where}`)], rows);
+      }
     }
     console.log(`\n${engine}, ${os.cpus().length} vCPU, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, extra indexes: ${values['extra-indexes'] ? 'yes' : 'no'}`);
   } finally {
