@@ -10,7 +10,7 @@ const sendAt = new Date('2025-09-10T10:00:00Z');
 const H = 3_600_000;
 
 const mx = (i: number, extra: Partial<EstimateRecipient> = {}): EstimateRecipient => ({ phone: `+5255${String(10_000_000 + i)}`, ...extra });
-const many = (n: number, make: (i: number) => EstimateRecipient) => Array.from({ length: n }, (_, i) => make(i));
+const many = <T = EstimateRecipient>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 const run = (over: Partial<EstimateInput>) => estimateCost({ recipients: [], category: 'MARKETING', model: 'PMP', card, sendAt, ...over });
 
 describe('estimateCost under PMP (spec §5.2)', () => {
