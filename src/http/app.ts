@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,7 +8,9 @@ import type { Store } from '../store/connection.ts';
 import { installErrorHandling } from './errors.ts';
 import { installMetrics } from './metrics.ts';
 import { healthRoutes } from './health.ts';
-import { bearerGuard } from './auth.ts';
+import { installAuth } from './auth.ts';
+import { accountRoutes } from '../accounts/routes.ts';
+import { DEFAULT_SCRYPT, type ScryptParams } from '../accounts/passwords.ts';
 import type { Services } from '../services.ts';
 import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.ts';
 import { mediaFileRoutes } from '../messaging/media-routes.ts';
@@ -21,8 +23,14 @@ export interface AppOptions {
   version?: string;
   /** The running services; without them only the foundation routes exist (health, metrics, docs). */
   services?: Services;
-  /** Bearer token required on /api and /admin. */
+  /** The integrator bearer token accepted on /api and /admin besides signed-in sessions (acts as admin). */
   apiToken?: string;
+  /** Base URL for links shown to people (invitations, password resets); else from the request. */
+  publicUrl?: string | undefined;
+  /** Password hashing cost; only tests lower it (DEFAULT_SCRYPT otherwise). */
+  scrypt?: ScryptParams;
+  /** Called for every route as it is registered (tests check every route has a permission). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export type App = FastifyInstance;
@@ -39,6 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 3 * 1024 * 1024 + 64 * 1024, // Meta's webhook payloads reach 3 MB
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -69,7 +78,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(webhookRoutes, { ctx, ingest: services.ingest });
     await app.register(async (api) => {
       if (!options.apiToken) throw new Error('buildApp: services need an apiToken to protect /api and /admin');
-      api.addHook('onRequest', bearerGuard(options.apiToken));
+      // Session cookie or API token, then the permission table (src/accounts/permissions.ts): fails closed.
+      await installAuth(api, { ctx, apiToken: options.apiToken });
+      await api.register(accountRoutes, { ctx, scrypt: options.scrypt ?? DEFAULT_SCRYPT, publicUrl: options.publicUrl });
       await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
       await api.register(mediaFileRoutes, { ctx });
       await api.register(crmRoutes, { ctx });

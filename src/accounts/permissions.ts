@@ -1,0 +1,221 @@
+import type { Principal, Role } from './principal.ts';
+
+/**
+ * Who may call what. Every /api and /admin route is looked up here by method and route pattern
+ * (`GET /api/v1/contacts/:id`); a route without an entry answers 403 for everyone, so a new route
+ * is closed until someone decides who may use it (test/accounts/permissions.test.ts lists the gaps).
+ *
+ * Per-record rules (an agent sees only own and team conversations) are the capability's job, using
+ * `request.principal`; this table decides only whether a role may use a route at all.
+ */
+export const PERMISSIONS = [
+  // the signed-in person's own account (sign out, profile); never the API token
+  'self',
+  // conversations and messages (agents: own and team conversations, enforced by the inbox)
+  'conversations.read',
+  'conversations.write', // notes, labels on a conversation, close/reopen
+  'conversations.assign', // assign to anyone, transfer between teams
+  'messages.read',
+  'messages.send',
+  // CRM
+  'contacts.read', // contacts, organizations, tags, field definitions, consent history
+  'contacts.edit', // create and edit basic fields, tags
+  'contacts.merge', // duplicates and merge (and deletion when it exists)
+  'contacts.export',
+  'contacts.import',
+  'consent.write', // record an opt-in/opt-out with evidence
+  'suppressions.manage',
+  'segments.read',
+  'segments.write',
+  'reports.read',
+  'numbers.read',
+  'users.read', // the staff directory (names, roles, availability) for assignment
+  'teams.read',
+  'templates.read',
+  'quick_replies.read',
+  'labels.read',
+  // settings: owner and admin only
+  'settings.numbers',
+  'settings.fields',
+  'settings.keywords',
+  'settings.quick_replies',
+  'settings.labels',
+  'templates.manage',
+  'users.manage',
+  'teams.manage',
+  'audit.read',
+  'admin.webhooks',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Reachable without signing in (sign-in itself, one-time links). */
+export const PUBLIC = 'public';
+export type RouteRule = Permission | typeof PUBLIC;
+
+const AGENT: readonly Permission[] = [
+  'self',
+  'conversations.read',
+  'conversations.write',
+  'messages.read',
+  'messages.send',
+  'contacts.read',
+  'contacts.edit',
+  'segments.read',
+  'numbers.read',
+  'users.read',
+  'teams.read',
+  'templates.read',
+  'quick_replies.read',
+  'labels.read',
+];
+
+const SUPERVISOR: readonly Permission[] = [
+  ...AGENT,
+  'conversations.assign',
+  'contacts.merge',
+  'contacts.export',
+  'contacts.import',
+  'consent.write',
+  'suppressions.manage',
+  'segments.write',
+  'reports.read',
+];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS),
+  supervisor: new Set(SUPERVISOR),
+  agent: new Set(AGENT),
+};
+
+/** Permissions that only make sense for a person, not for the integrator token. */
+const USER_ONLY: ReadonlySet<Permission> = new Set(['self']);
+
+/**
+ * Method + route pattern → permission. HEAD uses the GET entry. Keep it grouped by capability; a
+ * route registered anywhere under /api or /admin must appear here.
+ */
+export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
+  // accounts: sign-in (src/accounts/routes.ts)
+  'POST /api/v1/auth/login': PUBLIC,
+  'POST /api/v1/auth/link': PUBLIC,
+  'POST /api/v1/auth/link-info': PUBLIC,
+  'POST /api/v1/auth/accept-invite': PUBLIC,
+  'POST /api/v1/auth/logout': 'self',
+  'POST /api/v1/auth/logout-all': 'self',
+  'GET /api/v1/auth/me': 'self',
+  'PATCH /api/v1/auth/me': 'self',
+  // accounts: staff, teams, audit
+  'GET /api/v1/users': 'users.read',
+  'GET /api/v1/users/:id': 'users.read',
+  'POST /api/v1/users': 'users.manage',
+  'POST /api/v1/users/invitations': 'users.manage',
+  'POST /api/v1/users/:id/reset-link': 'users.manage',
+  'PATCH /api/v1/users/:id': 'users.manage',
+  'DELETE /api/v1/users/:id': 'users.manage',
+  'GET /api/v1/teams': 'teams.read',
+  'GET /api/v1/teams/:id': 'teams.read',
+  'POST /api/v1/teams': 'teams.manage',
+  'PATCH /api/v1/teams/:id': 'teams.manage',
+  'DELETE /api/v1/teams/:id': 'teams.manage',
+  'PUT /api/v1/teams/:id/members': 'teams.manage',
+  'GET /api/v1/audit': 'audit.read',
+
+  // messaging (src/messaging/routes.ts, media-routes.ts, webhook-routes.ts)
+  'POST /api/v1/messages': 'messages.send',
+  'POST /api/v1/messages/read': 'messages.send',
+  'GET /api/v1/messages/:id': 'messages.read',
+  'GET /api/v1/messages/:id/media': 'messages.read',
+  'GET /api/v1/conversations/:id/messages': 'messages.read',
+  'POST /api/v1/media': 'messages.send',
+  'GET /api/v1/numbers': 'numbers.read',
+  'GET /api/v1/numbers/:id': 'numbers.read',
+  'POST /api/v1/numbers': 'settings.numbers',
+  'PATCH /api/v1/numbers/:id': 'settings.numbers',
+  'POST /admin/webhooks/replay': 'admin.webhooks',
+
+  // CRM (src/crm/routes.ts)
+  'GET /api/v1/contacts': 'contacts.read',
+  'POST /api/v1/contacts': 'contacts.edit',
+  'GET /api/v1/contacts/duplicates': 'contacts.merge',
+  'GET /api/v1/contacts/:id': 'contacts.read',
+  'PATCH /api/v1/contacts/:id': 'contacts.edit',
+  'GET /api/v1/contacts/:id/messages': 'messages.read',
+  'POST /api/v1/contacts/:id/merge': 'contacts.merge',
+  'POST /api/v1/contacts/:id/fields/from-message': 'contacts.edit',
+  'POST /api/v1/contacts/:id/tags': 'contacts.edit',
+  'DELETE /api/v1/contacts/:id/tags/:tag': 'contacts.edit',
+  'GET /api/v1/contacts/:id/consents': 'contacts.read',
+  'POST /api/v1/contacts/:id/consents': 'consent.write',
+  'GET /api/v1/organizations': 'contacts.read',
+  'POST /api/v1/organizations': 'contacts.edit',
+  'GET /api/v1/organizations/:id': 'contacts.read',
+  'PATCH /api/v1/organizations/:id': 'contacts.edit',
+  'GET /api/v1/fields': 'contacts.read',
+  'POST /api/v1/fields': 'settings.fields',
+  'PATCH /api/v1/fields/:id': 'settings.fields',
+  'DELETE /api/v1/fields/:id': 'settings.fields',
+  'GET /api/v1/tags': 'contacts.read',
+  'GET /api/v1/suppressions': 'suppressions.manage',
+  'POST /api/v1/suppressions': 'suppressions.manage',
+  'DELETE /api/v1/suppressions/:id': 'suppressions.manage',
+  'GET /api/v1/settings/consent-keywords': 'settings.keywords',
+  'PUT /api/v1/settings/consent-keywords': 'settings.keywords',
+
+  // segments (src/crm/segment-routes.ts)
+  'GET /api/v1/segments': 'segments.read',
+  'POST /api/v1/segments': 'segments.write',
+  'POST /api/v1/segments/preview': 'segments.read',
+  'GET /api/v1/segments/:id': 'segments.read',
+  'PATCH /api/v1/segments/:id': 'segments.write',
+  'DELETE /api/v1/segments/:id': 'segments.write',
+  'GET /api/v1/segments/:id/count': 'segments.read',
+
+  // import / export (src/crm/import-routes.ts): rejected rows carry contact data, so import ≈ export
+  'POST /api/v1/imports': 'contacts.import',
+  'POST /api/v1/imports/preview': 'contacts.import',
+  'GET /api/v1/imports': 'contacts.import',
+  'GET /api/v1/imports/:id': 'contacts.import',
+  'GET /api/v1/imports/:id/rows': 'contacts.import',
+  'GET /api/v1/imports/:id/rejected.csv': 'contacts.import',
+  'GET /api/v1/contacts/export.csv': 'contacts.export',
+};
+
+/**
+ * Routes whose successful unsafe calls are written to the audit log by the guard (settings and
+ * data leaving or being merged), so capabilities need no audit code of their own for them.
+ */
+export const AUDITED_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  'settings.numbers',
+  'settings.fields',
+  'settings.keywords',
+  'settings.quick_replies',
+  'settings.labels',
+  'templates.manage',
+  'contacts.merge',
+  'contacts.export',
+  'contacts.import',
+  'consent.write',
+  'suppressions.manage',
+  'conversations.assign',
+  'admin.webhooks',
+]);
+
+export function routeKey(method: string, url: string): string {
+  return `${method === 'HEAD' ? 'GET' : method.toUpperCase()} ${url}`;
+}
+
+/** The rule for a route, or undefined when none is defined (= denied). */
+export function ruleFor(method: string, url: string): RouteRule | undefined {
+  return Object.hasOwn(ROUTE_PERMISSIONS, routeKey(method, url)) ? ROUTE_PERMISSIONS[routeKey(method, url)] : undefined;
+}
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** Whether a principal holds a permission (the API token acts as admin, but has no "self"). */
+export function can(principal: Principal, permission: Permission): boolean {
+  if (principal.kind === 'token' && USER_ONLY.has(permission)) return false;
+  return roleCan(principal.role, permission);
+}
