@@ -17,6 +17,7 @@ export interface DomainEventMap {
   'number.updated': { phoneNumberId: string };
   'account.event': { field: string; wabaId: string | null };
   'consent.keyword': { contactId: string; conversationId: string; kind: 'opt_out' | 'opt_in' };
+  'template.updated': { templateId: string; status: string };
 }
 
 export class DomainEvents {

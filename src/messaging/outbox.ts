@@ -14,14 +14,14 @@ import { contacts, conversations, messages, outboundMessages, phoneNumbers } fro
 import { resolveContact, type ContactRow } from './contacts.ts';
 import { getOrCreateConversation, type ConversationRow } from './conversations.ts';
 import type { PhoneNumberRow } from './numbers.ts';
-import { cloudApiFor } from '../whatsapp/client.ts';
+import { libraryFacts } from '../templates/facts.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 
 /**
- * Facts preflight needs that other capabilities own (templates, consent). Defaults: templates are looked up
- * from the Cloud API (cached 60 s) until the templates capability stores them; consent is "unknown" until the
+ * Facts preflight needs that other capabilities own (templates, consent). Defaults: templates come from the
+ * stored library (src/templates, synced from the Cloud API once when missing); consent is "unknown" until the
  * compliance capability records it (so marketing templates are refused, utility and service go through).
  */
 export interface OutboundFacts {
@@ -65,35 +65,12 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 
 // --- default facts ---
 
-const templateCache = new Map<string, { at: number; items: TemplateFacts[] }>();
-const TEMPLATE_CACHE_MS = 60_000;
-
 export const defaultFacts: OutboundFacts = {
+  // --- templates capability (issue 7): the stored library per WABA, synced from the Cloud API once when missing ---
   async template(ctx, number, name, language) {
-    const key = `${ctx.cloudApi.baseUrl}|${number.wabaId}|${name}`;
-    let hit = templateCache.get(key);
-    if (!hit || Date.now() - hit.at > TEMPLATE_CACHE_MS) {
-      try {
-        const items = await cloudApiFor(ctx).listTemplates(number, { name });
-        hit = {
-          at: Date.now(),
-          items: items.map((t) => ({
-            name: t.name,
-            language: t.language,
-            category: t.category,
-            status: t.status,
-            ...(t.parameter_format ? { parameter_format: t.parameter_format.toLowerCase() as 'positional' | 'named' } : {}),
-            components: (t.components ?? []) as TemplateFacts['components'],
-          })),
-        };
-        templateCache.set(key, hit);
-      } catch (err) {
-        ctx.logger.warn({ err, name }, 'template lookup from the Cloud API failed');
-        throw new HttpError(503, 'template_lookup_failed', `Could not read the template "${name}" from WhatsApp to check it. Try again in a moment.`);
-      }
-    }
-    return hit.items.find((t) => t.name === name && t.language === language) ?? null;
+    return libraryFacts(ctx, number, name, language);
   },
+  // --- end templates capability ---
   async consent(ctx, contact) {
     const c = await consentOf(ctx.store.db, contact.id);
     return { marketing: c.marketing, utility: c.utility };

@@ -8,6 +8,7 @@ import { applyBatch } from './batch-apply.ts';
 import { applyConsentKeywords } from '../crm/consent.ts';
 import { resolveContact } from './contacts.ts';
 import { getOrCreateConversation, recordInbound } from './conversations.ts';
+import { applyTemplateEvent } from '../templates/events.ts';
 import { accountEvents, mediaFiles, messages, outboundMessages, pendingStatuses, phoneNumbers, webhookEvents } from './schema.ts';
 
 type Emitted = { [K in keyof DomainEventMap]: [K, DomainEventMap[K]] }[keyof DomainEventMap];
@@ -165,6 +166,8 @@ async function applyAccount(a: ApplyContext, ev: AccountEvent): Promise<void> {
     .onConflictDoNothing()
     .returning({ id: accountEvents.id });
   if (!inserted) return;
+  // Templates capability (issue 7): status/category/quality webhooks update the library in this transaction; events after commit.
+  for (const t of await applyTemplateEvent(a.tx, { field: ev.field, wabaId: ev.wabaId, value: ev.value, at: ev.at ?? a.now })) a.emitted.push(['template.updated', t]);
   if (ev.field === 'phone_number_quality_update') {
     const display = typeof ev.value.display_phone_number === 'string' ? ev.value.display_phone_number.replace(/\D/g, '') : null;
     const tier = typeof ev.value.current_limit === 'string' ? ev.value.current_limit : null;

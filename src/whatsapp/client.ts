@@ -35,6 +35,12 @@ export interface TemplateListItem {
   components: unknown[];
 }
 
+/** A template with the fields the library keeps (quality_score is `{score, date}` on the Graph API). */
+export interface TemplateDetail extends TemplateListItem {
+  quality_score?: { score?: string } | string | null;
+  rejected_reason?: string | null;
+}
+
 /** The number a call is made for: Meta's phone_number_id, WABA and the (decrypted) token. */
 export type NumberLike = Pick<PhoneNumberRow, 'phoneNumberId' | 'wabaId' | 'accessTokenEnc'>;
 
@@ -53,6 +59,18 @@ export interface CloudApiClient {
   getMediaUrl(number: NumberLike, mediaId: string): Promise<MediaUrl>;
   downloadMedia(number: NumberLike, url: string): Promise<{ data: Buffer; mimeType: string | null }>;
   listTemplates(number: NumberLike, filter?: { name?: string }): Promise<TemplateListItem[]>;
+  /** Every template of the number's WABA with quality and rejection reason (library sync, spec §6). */
+  listTemplateDetails(number: NumberLike): Promise<TemplateDetail[]>;
+  /** `POST /{WABA_ID}/message_templates` (spec §6). */
+  createTemplate(number: NumberLike, def: Record<string, unknown>): Promise<{ id: string; status: string; category: string | null }>;
+  /** `POST /{TEMPLATE_ID}`: category and/or components (replaced wholesale). */
+  editTemplate(number: NumberLike, templateId: string, patch: Record<string, unknown>): Promise<{ category: string | null }>;
+  /** `DELETE /{WABA_ID}/message_templates?name=X[&hsm_id=ID]`: all languages, or one with its id. */
+  deleteTemplate(number: NumberLike, name: string, hsmId?: string): Promise<void>;
+  /** `GET /{TEMPLATE_ID}`. */
+  getTemplate(number: NumberLike, templateId: string): Promise<TemplateDetail>;
+  /** `POST /{TEMPLATE_ID}/unpause` (spec §4.3). */
+  unpauseTemplate(number: NumberLike, templateId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,7 +109,7 @@ export function createCloudApiClient(ctx: Pick<AppContext, 'cloudApi' | 'secrets
     return u.toString();
   };
 
-  async function call(number: NumberLike, method: 'GET' | 'POST', url: string, body?: Json | FormData): Promise<Json> {
+  async function call(number: NumberLike, method: 'GET' | 'POST' | 'DELETE', url: string, body?: Json | FormData): Promise<Json> {
     let res: Dispatcher.ResponseData;
     const authorization = `Bearer ${tokenOf(number)}`;
     try {
@@ -205,6 +223,47 @@ export function createCloudApiClient(ctx: Pick<AppContext, 'cloudApi' | 'secrets
         url = typeof next === 'string' ? next : null;
       }
       return out;
+    },
+
+    async listTemplateDetails(number) {
+      const query = { fields: 'id,name,status,category,language,components,parameter_format,quality_score,rejected_reason', limit: '100' };
+      const out: TemplateDetail[] = [];
+      let url: string | null = graphUrl(`${number.wabaId}/message_templates`, query);
+      for (let page = 0; url && page < 100; page++) {
+        const json = await call(number, 'GET', url);
+        for (const item of Array.isArray(json.data) ? json.data : []) {
+          if (isRecord(item) && typeof item.name === 'string') out.push(item as unknown as TemplateDetail);
+        }
+        const next: unknown = isRecord(json.paging) ? json.paging.next : null;
+        url = typeof next === 'string' ? next : null;
+      }
+      return out;
+    },
+
+    async createTemplate(number, def) {
+      const json = await call(number, 'POST', graphUrl(`${number.wabaId}/message_templates`), def);
+      if (typeof json.id !== 'string' && typeof json.id !== 'number') {
+        throw parseGraphError(502, { error: { message: 'The template was accepted but no template id came back.' } });
+      }
+      return { id: String(json.id), status: typeof json.status === 'string' ? json.status : 'PENDING', category: typeof json.category === 'string' ? json.category : null };
+    },
+
+    async editTemplate(number, templateId, patch) {
+      const json = await call(number, 'POST', graphUrl(encodeURIComponent(templateId)), patch);
+      return { category: typeof json.category === 'string' ? json.category : null };
+    },
+
+    async deleteTemplate(number, name, hsmId) {
+      await call(number, 'DELETE', graphUrl(`${number.wabaId}/message_templates`, hsmId ? { name, hsm_id: hsmId } : { name }));
+    },
+
+    async getTemplate(number, templateId) {
+      const json = await call(number, 'GET', graphUrl(encodeURIComponent(templateId), { fields: 'id,name,status,category,language,components,parameter_format,quality_score,rejected_reason' }));
+      return json as unknown as TemplateDetail;
+    },
+
+    async unpauseTemplate(number, templateId) {
+      await call(number, 'POST', graphUrl(`${encodeURIComponent(templateId)}/unpause`), {});
     },
 
     async close() {
