@@ -1,0 +1,95 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client.ts';
+import type { ContactDetail, ContactView, FieldDef, Message, Organization, SegmentPreview } from './types.ts';
+
+export const contactKeys = {
+  one: (id: string) => ['contact', id] as const,
+  list: (q: string, segment: string) => ['contacts', q, segment] as const,
+};
+
+export function useContact(id: string) {
+  return useQuery({ queryKey: contactKeys.one(id), queryFn: () => api.get<ContactDetail>(`/api/v1/contacts/${id}`) });
+}
+
+export interface ConsentRecord {
+  id: string;
+  category: string;
+  state: string;
+  source: string;
+  evidence: string | null;
+  recordedBy: string | null;
+  at: string;
+}
+
+export function useConsents(id: string) {
+  return useQuery({
+    queryKey: [...contactKeys.one(id), 'consents'],
+    queryFn: () => api.get<{ current: Record<string, string>; history: ConsentRecord[] }>(`/api/v1/contacts/${id}/consents`),
+  });
+}
+
+export function useContactHistory(id: string) {
+  return useInfiniteQuery({
+    queryKey: [...contactKeys.one(id), 'messages'],
+    queryFn: ({ pageParam }) => api.get<{ items?: Message[]; data?: Message[]; nextCursor: string | null }>(`/api/v1/contacts/${id}/messages`, { cursor: pageParam, limit: 50 }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useContacts(q: string, segment: string) {
+  return useInfiniteQuery({
+    queryKey: contactKeys.list(q, segment),
+    queryFn: ({ pageParam, signal }) => api.get<{ data: ContactView[]; nextCursor: string | null }>('/api/v1/contacts', { q, segment, cursor: pageParam, limit: 50 }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useSegmentPreview(filter: string) {
+  return useQuery({
+    queryKey: ['segment-preview', filter],
+    queryFn: () => api.post<SegmentPreview>('/api/v1/segments/preview', { filter }),
+    enabled: filter.trim().length > 0,
+    retry: false,
+    placeholderData: (prev) => prev,
+  });
+}
+
+export function useFields() {
+  return useQuery({ queryKey: ['fields'], queryFn: () => api.get<{ data: FieldDef[] }>('/api/v1/fields', { entity: 'contact' }), staleTime: 60_000 });
+}
+
+export function useOrganizations() {
+  return useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ data: Organization[] }>('/api/v1/organizations'), staleTime: 60_000 });
+}
+
+export type ContactPatch = Partial<Pick<ContactView, 'name' | 'email' | 'kind' | 'organizationId' | 'preferredLanguage' | 'tags'>> & { fields?: Record<string, unknown>; phone?: string; defaultCountry?: string };
+
+export function useUpdateContact(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: ContactPatch) => api.patch<ContactView>(`/api/v1/contacts/${id}`, patch),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: contactKeys.one(id) });
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+      void qc.invalidateQueries({ queryKey: ['inbox'] });
+    },
+  });
+}
+
+export function useCreateContact() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ContactPatch) => api.post<ContactView>('/api/v1/contacts', body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['contacts'] }),
+  });
+}
+
+export function useRecordConsent(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { category: string; state: string; source: 'agent'; evidence: string }) => api.post<unknown>(`/api/v1/contacts/${id}/consents`, body),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: contactKeys.one(id) }),
+  });
+}

@@ -1,0 +1,109 @@
+import { createRootRoute, createRoute, createRouter, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
+import { Center, Loader } from '@mantine/core';
+import { useSession } from './session.tsx';
+import { AppLayout } from './components/AppLayout.tsx';
+import { SignInScreen } from './screens/SignInScreen.tsx';
+import { LinkScreen } from './screens/LinkScreen.tsx';
+import { InboxScreen } from './screens/inbox/InboxScreen.tsx';
+import { ContactsScreen } from './screens/contacts/ContactsScreen.tsx';
+import { ContactScreen } from './screens/contacts/ContactScreen.tsx';
+import { ImportScreen } from './screens/import/ImportScreen.tsx';
+import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
+import { NoAccess, NotFound } from './components/Problems.tsx';
+
+/** Signed-out visitors see the sign-in form on any app URL, and return to it after signing in. */
+function Root() {
+  const { me, loading } = useSession();
+  const path = useRouterState({ select: (s) => s.location.pathname });
+  const isPublic = path.startsWith('/signin') || path.startsWith('/invite');
+  if (isPublic) return <Outlet />;
+  if (loading) {
+    return (
+      <Center h="100%">
+        <Loader aria-label="…" />
+      </Center>
+    );
+  }
+  if (!me) return <SignInScreen />;
+  return (
+    <AppLayout>
+      <Outlet />
+    </AppLayout>
+  );
+}
+
+function AdminOnly({ children }: { children: React.ReactNode }) {
+  const { isAdmin } = useSession();
+  return isAdmin ? <>{children}</> : <NoAccess />;
+}
+
+const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFound });
+
+const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: () => <Navigate to="/inbox" /> });
+const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signin', component: SignInScreen });
+const tokenSearch = (s: Record<string, unknown>) => ({ token: typeof s.token === 'string' ? s.token : '' });
+const linkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signin/link', validateSearch: tokenSearch, component: () => <LinkScreen /> });
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite', validateSearch: tokenSearch, component: () => <LinkScreen invite /> });
+
+const inboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inbox', component: () => <InboxScreen /> });
+const conversationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/inbox/$conversationId',
+  component: function ConversationRoute() {
+    const { conversationId } = conversationRoute.useParams();
+    return <InboxScreen conversationId={conversationId} />;
+  },
+});
+const contactsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/contacts', component: ContactsScreen });
+const contactRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/contacts/$contactId',
+  component: function ContactRoute() {
+    const { contactId } = contactRoute.useParams();
+    return <ContactScreen contactId={contactId} />;
+  },
+});
+const importRoute = createRoute({ getParentRoute: () => rootRoute, path: '/import', component: ImportScreen });
+const settingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/settings',
+  component: () => (
+    <AdminOnly>
+      <SettingsScreen />
+    </AdminOnly>
+  ),
+});
+const settingsSectionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/settings/$section',
+  component: function SettingsSectionRoute() {
+    const { section } = settingsSectionRoute.useParams();
+    return (
+      <AdminOnly>
+        <SettingsScreen section={section} />
+      </AdminOnly>
+    );
+  },
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  linkRoute,
+  inviteRoute,
+  inboxRoute,
+  conversationRoute,
+  contactsRoute,
+  contactRoute,
+  importRoute,
+  settingsRoute,
+  settingsSectionRoute,
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: false });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import { Button, Card, Center, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useConsents, useContact, useContactHistory, useFields, useOrganizations, useRecordConsent, useUpdateContact } from '../../api/contacts.ts';
+import type { ContactDetail, FieldDef } from '../../api/types.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { ErrorMessage, errorText } from '../../components/Problems.tsx';
+import { ContactSummary } from './ContactSummary.tsx';
+import { previewText } from '../inbox/MessageBubble.tsx';
+
+function EditContact({ contact }: { contact: ContactDetail }) {
+  const { t } = useI18n();
+  const update = useUpdateContact(contact.id);
+  const fields = useFields();
+  const orgs = useOrganizations();
+  const [name, setName] = useState(contact.name ?? '');
+  const [email, setEmail] = useState(contact.email ?? '');
+  const [kind, setKind] = useState<string>(contact.kind);
+  const [organizationId, setOrganizationId] = useState<string | null>(contact.organizationId);
+  const [language, setLanguage] = useState<string | null>(contact.preferredLanguage);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(contact.fields ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
+  );
+  const save = () => {
+    const defs: FieldDef[] = fields.data?.data ?? [];
+    const fieldPatch: Record<string, unknown> = {};
+    for (const d of defs) {
+      const v = values[d.key]?.trim() ?? '';
+      const before = contact.fields?.[d.key];
+      if (v === '' && before !== undefined) fieldPatch[d.key] = null;
+      else if (v !== '') fieldPatch[d.key] = d.type === 'multi_choice' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
+    }
+    update.mutate({
+      name: name.trim() || null,
+      email: email.trim() || null,
+      kind: kind as ContactDetail['kind'],
+      organizationId,
+      preferredLanguage: language,
+      ...(Object.keys(fieldPatch).length ? { fields: fieldPatch } : {}),
+    });
+  };
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={3} size="h5">{t('app.edit')}</Title>
+        <TextInput label={t('contact.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput label={t('contact.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+        <Select
+          label={t('contact.kind')}
+          value={kind}
+          onChange={(v) => setKind(v ?? kind)}
+          data={(['unknown', 'lead', 'customer', 'supplier'] as const).map((k) => ({ value: k, label: t(`contact.kind.${k}`) }))}
+        />
+        <Select label={t('contact.organization')} clearable searchable value={organizationId} onChange={setOrganizationId} data={(orgs.data?.data ?? []).map((o) => ({ value: o.id, label: o.name }))} />
+        <Select label={t('contact.language')} clearable value={language} onChange={setLanguage} data={[{ value: 'es', label: 'Español' }, { value: 'en', label: 'English' }, { value: 'pt', label: 'Português' }]} />
+        {(fields.data?.data ?? []).map((d) =>
+          d.options && d.type === 'choice' ? (
+            <Select key={d.key} label={d.label} clearable value={values[d.key] || null} onChange={(v) => setValues((o) => ({ ...o, [d.key]: v ?? '' }))} data={d.options} />
+          ) : (
+            <TextInput key={d.key} label={d.label} description={d.type === 'multi_choice' ? d.options?.join(', ') : undefined} value={values[d.key] ?? ''} onChange={(e) => { const v = e.currentTarget.value; setValues((o) => ({ ...o, [d.key]: v })); }} />
+          ),
+        )}
+        {update.error && <Text size="sm" c="red" role="alert">{errorText(update.error, t('app.error'))}</Text>}
+        {update.isSuccess && <Text size="sm" c="teal">{t('app.saved')}</Text>}
+        <Group justify="flex-end">
+          <Button onClick={save} loading={update.isPending}>{t('app.save')}</Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function ConsentCard({ contactId }: { contactId: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const consents = useConsents(contactId);
+  const record = useRecordConsent(contactId);
+  const [category, setCategory] = useState<string>('marketing');
+  const [state, setState] = useState<string>('opted_in');
+  const [evidence, setEvidence] = useState('');
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={3} size="h5">{t('contact.consent')}</Title>
+        <Table fz="xs" verticalSpacing={2}>
+          <Table.Tbody>
+            {(consents.data?.history ?? []).map((h) => (
+              <Table.Tr key={h.id}>
+                <Table.Td>{i18n.dateTime(h.at)}</Table.Td>
+                <Table.Td>{t(`contact.consent.${h.category}` as 'contact.consent.marketing')}</Table.Td>
+                <Table.Td>{t(`contact.consent.${h.state}` as 'contact.consent.opted_in')}</Table.Td>
+                <Table.Td>{h.source}</Table.Td>
+                <Table.Td title={t('contact.consent.evidence')}>{h.evidence ?? ''}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Group grow>
+          <Select label={t('contact.consent')} value={category} onChange={(v) => setCategory(v ?? 'marketing')} data={(['marketing', 'utility', 'authentication'] as const).map((c) => ({ value: c, label: t(`contact.consent.${c}`) }))} />
+          <Select label={t('inbox.filter.state')} value={state} onChange={(v) => setState(v ?? 'opted_in')} data={(['opted_in', 'opted_out'] as const).map((c) => ({ value: c, label: t(`contact.consent.${c}`) }))} />
+        </Group>
+        <Textarea label={t('contact.consent.evidence')} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} required autosize minRows={2} />
+        {record.error && <Text size="sm" c="red" role="alert">{errorText(record.error, t('app.error'))}</Text>}
+        <Group justify="flex-end">
+          <Button size="xs" disabled={!evidence.trim()} loading={record.isPending} onClick={() => record.mutate({ category, state, source: 'agent', evidence }, { onSuccess: () => { setEvidence(''); void consents.refetch(); } })}>
+            {t('contact.consent.record')}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function History({ contactId }: { contactId: string }) {
+  const i18n = useI18n();
+  const history = useContactHistory(contactId);
+  const items = history.data?.pages.flatMap((p) => p.items ?? p.data ?? []) ?? [];
+  return (
+    <Card withBorder>
+      <Title order={3} size="h5" mb="xs">{i18n.t('contact.notes')}</Title>
+      <Stack gap={2}>
+        {items.slice(0, 100).map((m) => (
+          <Group key={m.id} gap={6} wrap="nowrap">
+            <Text size="xs" c="dimmed" w={130} style={{ flexShrink: 0 }}>{i18n.dateTime(m.at)}</Text>
+            <Text size="xs">{m.direction === 'in' ? '←' : '→'}</Text>
+            <Text size="sm" truncate>{previewText(m, i18n.t)}</Text>
+          </Group>
+        ))}
+      </Stack>
+      {history.hasNextPage && <Button size="xs" variant="subtle" onClick={() => void history.fetchNextPage()}>{i18n.t('inbox.loadMore')}</Button>}
+    </Card>
+  );
+}
+
+export function ContactScreen({ contactId }: { contactId: string }) {
+  const contact = useContact(contactId);
+  if (contact.error) return <ErrorMessage error={contact.error} onRetry={() => void contact.refetch()} />;
+  if (!contact.data) return <Center p="xl"><Loader /></Center>;
+  return (
+    <Grid p="md" data-testid="contact-page">
+      <Grid.Col span={{ base: 12, md: 4 }}>
+        <Card withBorder><ContactSummary contact={contact.data} /></Card>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 4 }}>
+        <Stack>
+          <EditContact key={contact.data.updatedAt} contact={contact.data} />
+        </Stack>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 4 }}>
+        <Stack>
+          <ConsentCard contactId={contactId} />
+          <History contactId={contactId} />
+        </Stack>
+      </Grid.Col>
+    </Grid>
+  );
+}

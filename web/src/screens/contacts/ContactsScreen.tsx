@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { Badge, Button, Center, Chip, Group, Loader, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { AnchorLink } from '../../components/links.tsx';
+import { useContacts, useSegmentPreview } from '../../api/contacts.ts';
+import { buildUrl } from '../../api/client.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { ErrorMessage, errorText } from '../../components/Problems.tsx';
+import { kindKey } from './ContactSummary.tsx';
+import { NewContactButton } from './NewContactDialog.tsx';
+
+// Chips add common conditions to the filter text; the text stays the source of truth.
+const CHIPS: { id: string; filter: string; label: { es: string; en: string } }[] = [
+  { id: 'leads', filter: 'kind = lead', label: { es: 'Prospectos', en: 'Leads' } },
+  { id: 'customers', filter: 'kind = customer', label: { es: 'Clientes', en: 'Customers' } },
+  { id: 'unknown', filter: 'kind = unknown', label: { es: 'Desconocidos', en: 'Unknown' } },
+  { id: 'marketing', filter: 'consent.marketing = opted_in', label: { es: 'Aceptan marketing', en: 'Marketing opt-in' } },
+  { id: 'recent', filter: 'last_inbound within 30d', label: { es: 'Escribieron en 30 días', en: 'Wrote in 30 days' } },
+  { id: 'email', filter: 'has email', label: { es: 'Con correo', en: 'With e-mail' } },
+];
+
+export function combine(text: string, chips: string[]): string {
+  const parts = [text.trim(), ...CHIPS.filter((c) => chips.includes(c.id)).map((c) => c.filter)].filter(Boolean);
+  return parts.length > 1 ? parts.map((p) => (p === text.trim() ? `(${p})` : p)).join(' and ') : (parts[0] ?? '');
+}
+
+export function ContactsScreen() {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const [q, setQ] = useState('');
+  const [text, setText] = useState('');
+  const [chips, setChips] = useState<string[]>([]);
+  const [dq] = useDebouncedValue(q, 300);
+  const filter = combine(text, chips);
+  const [dFilter] = useDebouncedValue(filter, 400);
+  const preview = useSegmentPreview(dFilter);
+  // Only list by the filter once the server accepts it; while typing a wrong one, keep the last good list.
+  const listFilter = dFilter && preview.isSuccess && !preview.isPlaceholderData ? dFilter : '';
+  const contacts = useContacts(dq, listFilter);
+  const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
+  return (
+    <Stack p="md" gap="sm">
+      <Group justify="space-between">
+        <Title order={2}>{t('contact.list')}</Title>
+        <Group>
+          <Button component="a" variant="default" href={buildUrl('/api/v1/contacts/export.csv', { segment: listFilter || undefined, delimiter: lang === 'es' ? 'semicolon' : 'comma' })} download>
+            {t('contact.export')}
+          </Button>
+          <NewContactButton />
+        </Group>
+      </Group>
+      <TextInput label={t('contact.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={420} />
+      <Textarea
+        label={t('contact.segment')}
+        description={t('contact.segmentHelp')}
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        autosize
+        minRows={1}
+        styles={{ input: { fontFamily: 'monospace' } }}
+        error={preview.error ? errorText(preview.error, t('app.error')) : undefined}
+        data-testid="segment-filter"
+      />
+      <Chip.Group multiple value={chips} onChange={setChips}>
+        <Group gap={6}>
+          {CHIPS.map((c) => (
+            <Chip key={c.id} value={c.id} size="xs">
+              {c.label[lang]}
+            </Chip>
+          ))}
+        </Group>
+      </Chip.Group>
+      {dFilter && preview.data && !preview.error && (
+        <Text size="sm" fw={600} data-testid="segment-count" aria-live="polite">
+          {t('contact.segmentCount', { count: i18n.number(preview.data.count) })}
+        </Text>
+      )}
+      {contacts.error && <ErrorMessage error={contacts.error} onRetry={() => void contacts.refetch()} />}
+      {contacts.isLoading ? (
+        <Center p="lg"><Loader /></Center>
+      ) : (
+        <Table striped highlightOnHover data-testid="contacts-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('contact.name')}</Table.Th>
+              <Table.Th>{t('contact.phone')}</Table.Th>
+              <Table.Th>{t('contact.kind')}</Table.Th>
+              <Table.Th>{t('contact.email')}</Table.Th>
+              <Table.Th>{t('contact.tags')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((c) => (
+              <Table.Tr key={c.id}>
+                <Table.Td>
+                  <AnchorLink to="/contacts/$contactId" params={{ contactId: c.id }}>{c.displayName ?? '—'}</AnchorLink>
+                </Table.Td>
+                <Table.Td>{c.phone ?? '—'}</Table.Td>
+                <Table.Td>{t(kindKey(c.kind))}</Table.Td>
+                <Table.Td>{c.email ?? ''}</Table.Td>
+                <Table.Td>{c.tags.map((tag) => <Badge key={tag} size="xs" variant="light" mr={2}>{tag}</Badge>)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {rows.length === 0 && contacts.isSuccess && <Text c="dimmed">{t('contact.empty')}</Text>}
+      {contacts.hasNextPage && (
+        <Button variant="subtle" onClick={() => void contacts.fetchNextPage()} loading={contacts.isFetchingNextPage}>
+          {t('inbox.loadMore')}
+        </Button>
+      )}
+    </Stack>
+  );
+}

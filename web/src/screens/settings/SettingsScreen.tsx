@@ -1,0 +1,3 @@
+export function SettingsScreen(_props: { section?: string }) {
+  return null;
+}
