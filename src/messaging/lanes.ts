@@ -86,6 +86,41 @@ export interface ClaimedRow {
   fepExpiresAt: Date | null;
 }
 
+// --- campaign guard (issue 8, campaigns) — begin ---
+// A queued campaign row is sent only while its campaign is running and its contact may still receive it: someone
+// who opted out of the template's category (BAJA) or was suppressed after the row was queued is not messaged.
+// Rows of a paused campaign stay queued; rows of a cancelled campaign, or for such contacts, are withdrawn here
+// (outbox `cancelled`, message `cancelled`, the reason in last_error) inside the same statement as the claim.
+const CAMPAIGN_CONTACT_BLOCKED = sql`(
+  exists (select 1 from suppressions s where s.identifier = o.recipient_key)
+  or exists (
+    select 1 from messages m
+    join conversations cv on cv.id = m.conversation_id
+    join campaigns ca2 on ca2.id = o.campaign_id
+    join templates t on t.id = ca2.template_id
+    join consents cs on cs.contact_id = cv.contact_id and cs.category = lower(t.category)
+    where m.id = o.id and cs.state = 'opted_out'))`;
+const CAMPAIGN_ROW_SENDABLE = sql`(exists (select 1 from campaigns ca where ca.id = o.campaign_id and ca.state = 'running') and not ${CAMPAIGN_CONTACT_BLOCKED})`;
+function CAMPAIGN_WITHDRAW(numberId: string, now: Date) {
+  return sql`withdraw as (
+          select o.id, case when ca.state = 'cancelled' then 'campaign_cancelled' else 'opted_out_or_suppressed' end as reason
+          from outbound_messages o join campaigns ca on ca.id = o.campaign_id
+          where o.phone_number_id = ${numberId}::uuid and o.state = 'queued' and o.campaign_id is not null and o.not_before <= ${tsz(now)}
+            and exists (select 1 from lane)
+            and (ca.state = 'cancelled' or (ca.state = 'running' and ${CAMPAIGN_CONTACT_BLOCKED}))
+          limit 1000
+          for update of o skip locked
+        ), withdrawn as (
+          update outbound_messages o set state = 'cancelled', updated_at = ${tsz(now)},
+            last_error = jsonb_build_object('code', 'withdrawn', 'reason', w.reason)
+          from withdraw w where o.id = w.id returning o.id, w.reason
+        ), withdrawn_messages as (
+          update messages m set status = 'cancelled', errors = jsonb_build_array(jsonb_build_object('code', 'withdrawn', 'reason', w.reason))
+          from withdrawn w where m.id = w.id and m.status = 'queued' returning m.id
+        )`;
+}
+// --- campaign guard — end ---
+
 /**
  * Claim up to `limit` due rows for a lane: queued → sending with attempts + 1 and our epoch, committed before any
  * HTTP call. Nothing is claimed unless we hold the lane (owner, epoch, unexpired lease). SKIP LOCKED lets other
@@ -106,9 +141,10 @@ export async function claimBatch(
     sql`with lane as (
           select 1 from lanes where phone_number_id = ${lane.numberId}::uuid and owner = ${lane.owner} and epoch = ${lane.epoch}
             and lease_until > ${tsz(now)}
-        ), picked as (
-          select id from outbound_messages
+        ), ${CAMPAIGN_WITHDRAW(lane.numberId, now)}, picked as (
+          select id from outbound_messages o
           where phone_number_id = ${lane.numberId}::uuid and state = 'queued' and not_before <= ${tsz(now)} and exists (select 1 from lane)
+            and (o.campaign_id is null or ${CAMPAIGN_ROW_SENDABLE})
           order by priority, not_before
           limit ${limit}
           for update skip locked
