@@ -141,7 +141,7 @@ export function createRouter(ctx: AppContext, options: { sweepMs?: number } = {}
           if (!stopped) timer = setTimeout(tick, sweepMs);
         });
       };
-      timer = setTimeout(tick, 0);
+      tick(); // a sweep at start catches what a crash left behind
     },
     async stop() {
       stopped = true;
