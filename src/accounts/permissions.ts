@@ -13,8 +13,9 @@ export const PERMISSIONS = [
   'self',
   // conversations and messages (agents: own and team conversations, enforced by the inbox)
   'conversations.read',
-  'conversations.write', // notes, labels on a conversation, close/reopen
-  'conversations.assign', // assign to anyone, transfer between teams
+  // notes, labels, state, read marks, take/assign/transfer: the inbox decides per conversation and
+  // role (agents only take or hand within their team; supervisors assign anywhere)
+  'conversations.write',
   'messages.read',
   'messages.send',
   // CRM
@@ -71,7 +72,6 @@ const AGENT: readonly Permission[] = [
 
 const SUPERVISOR: readonly Permission[] = [
   ...AGENT,
-  'conversations.assign',
   'contacts.merge',
   'contacts.export',
   'contacts.import',
@@ -162,6 +162,44 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/settings/consent-keywords': 'settings.keywords',
   'PUT /api/v1/settings/consent-keywords': 'settings.keywords',
 
+  // inbox (src/inbox/routes.ts, events.ts): per-conversation access is enforced there
+  'GET /api/v1/inbox/conversations': 'conversations.read',
+  'GET /api/v1/inbox/counts': 'conversations.read',
+  'GET /api/v1/inbox/conversations/:id': 'conversations.read',
+  'GET /api/v1/inbox/conversations/:id/timeline': 'conversations.read',
+  'POST /api/v1/inbox/conversations/:id/read': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/assign': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/transfer': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/state': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/important': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/labels': 'conversations.write',
+  'DELETE /api/v1/inbox/conversations/:id/labels/:labelId': 'conversations.write',
+  'POST /api/v1/inbox/conversations/:id/notes': 'conversations.write',
+  'GET /api/v1/events': 'conversations.read',
+  'GET /api/v1/quick-replies': 'quick_replies.read',
+  'POST /api/v1/quick-replies': 'settings.quick_replies',
+  'PATCH /api/v1/quick-replies/:id': 'settings.quick_replies',
+  'DELETE /api/v1/quick-replies/:id': 'settings.quick_replies',
+  'GET /api/v1/labels': 'labels.read',
+  'POST /api/v1/labels': 'settings.labels',
+  'PATCH /api/v1/labels/:id': 'settings.labels',
+  'DELETE /api/v1/labels/:id': 'settings.labels',
+
+  // templates (src/templates/routes.ts): reading and sending for everyone, the library for admins
+  'GET /api/v1/templates': 'templates.read',
+  'GET /api/v1/templates/sources': 'templates.read',
+  'GET /api/v1/templates/:id': 'templates.read',
+  'POST /api/v1/templates/validate': 'templates.read',
+  'POST /api/v1/templates/:id/preview': 'templates.read',
+  'POST /api/v1/templates/:id/send': 'messages.send',
+  'POST /api/v1/templates': 'templates.manage',
+  'PATCH /api/v1/templates/:id': 'templates.manage',
+  'DELETE /api/v1/templates/:id': 'templates.manage',
+  'PUT /api/v1/templates/:id/mapping': 'templates.manage',
+  'POST /api/v1/templates/:id/submit': 'templates.manage',
+  'POST /api/v1/templates/:id/unpause': 'templates.manage',
+  'POST /api/v1/templates/sync': 'templates.manage',
+
   // segments (src/crm/segment-routes.ts)
   'GET /api/v1/segments': 'segments.read',
   'POST /api/v1/segments': 'segments.write',
@@ -197,7 +235,6 @@ export const AUDITED_PERMISSIONS: ReadonlySet<Permission> = new Set([
   'contacts.import',
   'consent.write',
   'suppressions.manage',
-  'conversations.assign',
   'admin.webhooks',
 ]);
 

@@ -26,7 +26,8 @@ export interface AccountRouteOptions {
 }
 
 const id = z.object({ id: z.uuid() });
-const email = z.string().trim().max(254).pipe(z.email());
+// Unicode local parts allowed: Spanish names (ñ, accents) appear in real addresses.
+const email = z.string().trim().max(254).pipe(z.email({ pattern: z.regexes.unicodeEmail }));
 const password = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const name = z.string().trim().min(1).max(120);
 const role = z.enum(ROLES);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp, type AppOptions } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import type { Store } from '../../src/store/connection.ts';
 import type { AppContext } from '../../src/context.ts';
@@ -23,10 +23,10 @@ export interface TestApi {
 }
 
 /** The real app over a test store, background workers off (tests drive them). Cheap scrypt. */
-export async function testApi(store: Store, overrides: Partial<AppContext> = {}): Promise<TestApi> {
+export async function testApi(store: Store, overrides: Partial<AppContext> = {}, appOptions: Partial<AppOptions> = {}): Promise<TestApi> {
   const ctx = testContext(store, overrides);
   const services = createServices(ctx, { workers: false });
-  const app = await buildApp({ store, logger: false, services, apiToken: TEST_API_TOKEN, scrypt: TEST_SCRYPT });
+  const app = await buildApp({ store, logger: false, services, apiToken: TEST_API_TOKEN, scrypt: TEST_SCRYPT, ...appOptions });
   await app.ready();
   return {
     app,

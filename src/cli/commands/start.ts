@@ -6,6 +6,7 @@ import { loadApiToken } from '../../http/auth.ts';
 import { DomainEvents, systemClock, type AppContext } from '../../context.ts';
 import { loadSecretKey, secretsFromKey } from '../../store/secrets.ts';
 import { createServices } from '../../services.ts';
+import { ensureOwner } from '../../accounts/links.ts';
 import { upsertNumber } from '../../messaging/numbers.ts';
 import { createSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { join, resolve } from 'node:path';
@@ -30,6 +31,8 @@ export interface RunningServer {
   url: string;
   config: Config;
   apiToken: { token: string; generated: boolean };
+  /** First start only: the one-time link that signs the new owner in (null when users exist). */
+  ownerLink: string | null;
   sandbox: Sandbox | null;
   stop(): Promise<void>;
 }
@@ -65,11 +68,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     };
     const services = createServices(ctx, { workers: config.ROLE !== 'api' });
     cleanups.push(() => services.stop());
-    const app = await buildApp({ store: opened.store, logger, services, apiToken: apiToken.token });
+    const app = await buildApp({ store: opened.store, logger, services, apiToken: apiToken.token, publicUrl: config.PUBLIC_URL });
     cleanups.push(() => app.close());
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const url = config.PUBLIC_URL ?? address;
     services.start();
+    // --- accounts: first start creates the owner and a one-time sign-in link (printed by run()) ---
+    const ownerLink = (await ensureOwner(ctx, { publicUrl: url }))?.link ?? null;
+    // --- end accounts ---
     if (sandbox) {
       // Register the sandbox's numbers (idempotent) and point its webhooks at us.
       const sc = sandbox.config;
@@ -92,6 +98,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       url,
       config,
       apiToken,
+      ownerLink,
       sandbox,
       async stop() {
         if (stopped) return;
@@ -125,6 +132,10 @@ export async function run(argv: string[]): Promise<void> {
   const engine = engineOf(config) === 'pglite' ? `embedded database in ${config.CHARLA_DATA_DIR}` : 'PostgreSQL';
   console.log(`Charla is running at ${server.url} (${engine}; ready in ${Date.now() - started} ms). API docs: ${server.url}/docs`);
   if (server.sandbox) console.log(`Cloud API sandbox at ${server.sandbox.url} (simulated customers are writing in; see docs/sandbox.md).`);
+  if (server.ownerLink) {
+    // --- accounts: the only way in on a fresh install; shown once, valid 7 days, single use ---
+    console.log(`\nFirst start: an owner account was created. Open this one-time link to sign in and choose your e-mail and password:\n  ${server.ownerLink}\n`);
+  }
   if (server.apiToken.generated) {
     console.log(`API token (shown once; also in ${join(config.CHARLA_DATA_DIR, 'api-token')}): ${server.apiToken.token}`);
   }
