@@ -15,7 +15,7 @@ import { NoAccess, NotFound } from './components/Problems.tsx';
 function Root() {
   const { me, loading } = useSession();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const isPublic = path.startsWith('/signin') || path.startsWith('/invite');
+  const isPublic = path.startsWith('/signin');
   if (isPublic) return <Outlet />;
   if (loading) {
     return (
@@ -43,7 +43,7 @@ const indexRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', com
 const signInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signin', component: SignInScreen });
 const tokenSearch = (s: Record<string, unknown>) => ({ token: typeof s.token === 'string' ? s.token : '' });
 const linkRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signin/link', validateSearch: tokenSearch, component: () => <LinkScreen /> });
-const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite', validateSearch: tokenSearch, component: () => <LinkScreen invite /> });
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/signin/invite', validateSearch: tokenSearch, component: () => <LinkScreen invite /> });
 
 const inboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/inbox', component: () => <InboxScreen /> });
 const conversationRoute = createRoute({

@@ -36,11 +36,31 @@ export function useSignIn() {
   });
 }
 
-/** Redeem a one-time link (owner setup, invitation, reset) and set a password. */
+export interface LinkInfo {
+  purpose: 'owner_setup' | 'invite' | 'reset';
+  email: string | null;
+  name: string;
+  role: string;
+  hasPassword: boolean;
+  expiresAt: string;
+}
+
+/** What a one-time link is for, without using it up. */
+export function useLinkInfo(token: string) {
+  return useQuery({
+    queryKey: ['link-info', token],
+    queryFn: () => request<LinkInfo>('/api/v1/auth/link-info', { method: 'POST', body: { token }, quiet401: true }),
+    enabled: !!token,
+    retry: false,
+  });
+}
+
+/** Redeem a one-time link: invitations go to accept-invite, first-owner and reset links to link. */
 export function useRedeemLink() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { token: string; password: string; name?: string }) => request<Partial<Me>>('/api/v1/auth/link', { method: 'POST', body, quiet401: true }),
+    mutationFn: ({ invite, ...body }: { invite: boolean; token: string; password: string; name?: string; email?: string }) =>
+      request<Partial<Me>>(invite ? '/api/v1/auth/accept-invite' : '/api/v1/auth/link', { method: 'POST', body, quiet401: true }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: meKey });
     },

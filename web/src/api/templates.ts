@@ -1,74 +1,46 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { TemplateComponent, TemplatePreview, TemplateView } from './types.ts';
+import type { Message, TemplateView } from './types.ts';
 
 export function useApprovedTemplates(phoneNumberId: string) {
   return useQuery({
     queryKey: ['templates', 'approved', phoneNumberId],
-    queryFn: () => api.get<{ data?: TemplateView[]; items?: TemplateView[] }>('/api/v1/templates', { status: 'APPROVED', phoneNumberId }),
-    select: (r) => (r.data ?? r.items ?? []).filter((tpl) => tpl.status === 'APPROVED'),
+    queryFn: () => api.get<{ data: TemplateView[] }>('/api/v1/templates', { status: 'APPROVED', phoneNumberId, limit: 500 }),
+    select: (r) => r.data.filter((tpl) => tpl.status === 'APPROVED'),
     staleTime: 60_000,
   });
 }
 
-/** The template's variables filled with the contact's values, where a mapping says how. */
-export function useTemplatePreview(templateId: string | null, contactId: string) {
+/** A variable as the templates API resolves it for a contact (mapping, fallbacks, send-time values). */
+export interface ResolvedVariable {
+  slot: 'header' | 'body' | 'button' | string;
+  key: string;
+  label: string;
+  from: string | null;
+  value: string | null;
+  usedFallback: boolean;
+}
+
+export interface TemplatePreviewResult {
+  preview: { header: { kind: string; text?: string } | null; body: string; footer: string | null; buttons: { type?: string; text: string }[] };
+  variables: ResolvedVariable[];
+  problems: { code: string; path: string; message: string }[];
+  complete: boolean;
+}
+
+/** Send-time values are keyed "<slot>.<key>": body.1, header.first_name, button.0. */
+export const valueKey = (v: Pick<ResolvedVariable, 'slot' | 'key'>) => `${v.slot}.${v.key}`;
+
+export function useTemplatePreview(templateId: string | null, contactId: string, values: Record<string, string>) {
   return useQuery({
-    queryKey: ['templates', 'preview', templateId, contactId],
-    queryFn: () => api.post<TemplatePreview>(`/api/v1/templates/${templateId}/preview`, { contactId }),
+    queryKey: ['templates', 'preview', templateId, contactId, values],
+    queryFn: () => api.post<TemplatePreviewResult>(`/api/v1/templates/${templateId}/preview`, { contactId, values }),
     enabled: !!templateId,
     retry: false,
+    placeholderData: (prev) => prev,
   });
 }
 
-export interface TemplateVariable {
-  /** "body:1", "header:first_name", "button:0:1" */
-  slot: string;
-  component: 'header' | 'body' | 'button';
-  name: string;
-  buttonIndex?: number;
-}
-
-const VAR = /\{\{\s*([\w.]+)\s*\}\}/g;
-
-/** The variables a template's text needs, in order of appearance. */
-export function variablesOf(components: TemplateComponent[]): TemplateVariable[] {
-  const out: TemplateVariable[] = [];
-  for (const c of components) {
-    const type = c.type.toLowerCase();
-    if ((type === 'header' && (c.format ?? 'TEXT').toUpperCase() === 'TEXT') || type === 'body') {
-      for (const m of (c.text ?? '').matchAll(VAR)) {
-        const name = m[1]!;
-        if (!out.some((v) => v.slot === `${type}:${name}`)) out.push({ slot: `${type}:${name}`, component: type as 'header' | 'body', name });
-      }
-    }
-    if (type === 'buttons') {
-      (c.buttons ?? []).forEach((b, i) => {
-        if (b.type.toUpperCase() !== 'URL' || !b.url) return;
-        for (const m of b.url.matchAll(VAR)) out.push({ slot: `button:${i}:${m[1]}`, component: 'button', name: m[1]!, buttonIndex: i });
-      });
-    }
-  }
-  return out;
-}
-
-/** The text with values put in, for the preview. */
-export function fillText(text: string, component: string, values: Record<string, string>): string {
-  return text.replace(VAR, (whole, name: string) => values[`${component}:${name}`] || whole);
-}
-
-/** The Cloud API `template` object for a send. */
-export function templateBody(tpl: TemplateView, values: Record<string, string>) {
-  const vars = variablesOf(tpl.components);
-  const named = tpl.parameterFormat === 'named' || vars.some((v) => !/^\d+$/.test(v.name));
-  const param = (v: TemplateVariable) => ({ type: 'text', text: values[v.slot] ?? '', ...(named && v.component !== 'button' ? { parameter_name: v.name } : {}) });
-  const components: Record<string, unknown>[] = [];
-  for (const part of ['header', 'body'] as const) {
-    const ps = vars.filter((v) => v.component === part);
-    if (ps.length) components.push({ type: part, parameters: ps.map(param) });
-  }
-  for (const v of vars.filter((x) => x.component === 'button')) {
-    components.push({ type: 'button', sub_type: 'url', index: String(v.buttonIndex), parameters: [{ type: 'text', text: values[v.slot] ?? '' }] });
-  }
-  return { name: tpl.name, language: { code: tpl.language }, ...(components.length ? { components } : {}) };
+export function sendTemplate(templateId: string, body: { phoneNumberId: string; contactId: string; values: Record<string, string> }) {
+  return api.post<Message>(`/api/v1/templates/${templateId}/send`, body);
 }

@@ -73,15 +73,16 @@ export interface ConversationSummary {
   phoneNumberId: string;
   number?: { id: string; displayPhoneNumber: string } | null;
   assigneeId: string | null;
-  assignee?: { id: string; name: string } | null;
+  assignee?: { id: string; name: string | null } | null;
   teamId: string | null;
+  team?: { id: string; name: string | null } | null;
   important: boolean;
   unreadCount: number;
   lastMessageAt: string | null;
   lastInboundAt?: string | null;
   windowExpiresAt: string | null;
   labels?: Label[];
-  lastMessage?: { id?: string; type: string; direction: 'in' | 'out'; preview?: string | null; text?: string | null; status?: string; at?: string } | null;
+  lastMessage?: { id?: string; type: string; direction: 'in' | 'out'; text?: string | null; status?: string; at?: string } | null;
 }
 
 export interface ConversationPage {
@@ -120,15 +121,20 @@ export interface Message {
   errorText: string | null;
   outbound?: { state: string; attempts: number; nextAttemptAt: string | null } | null;
   author?: { id: string; name: string } | null;
+  /** Current reactions on this message (from the timeline). */
+  reactionEmojis?: string[];
+  /** The quoted message's text when this one is a reply. */
+  replyPreview?: string | null;
 }
 
 export interface Note {
   id: string;
   conversationId: string;
   authorId: string | null;
-  author?: { id: string; name: string } | null;
+  author?: { id: string; name: string | null } | null;
   body: string;
-  kind: 'note' | 'transfer' | 'assignment' | 'system';
+  /** note | transfer | assignment | system */
+  noteKind: string;
   createdAt: string;
 }
 

@@ -19,6 +19,7 @@ const EVENT_NAMES = [
   'note.created',
   'inbox.updated',
   'counts',
+  'reset',
 ];
 
 interface LiveEvent {

@@ -13,7 +13,7 @@ function Row({ c, selected }: { c: ConversationSummary; selected: boolean }) {
   const navigate = useNavigate();
   const name = c.contact?.displayName ?? c.contact?.phone ?? '—';
   const last = c.lastMessage;
-  const preview = last ? (last.preview ?? last.text ?? previewText({ type: last.type, content: {} }, t)) : '';
+  const preview = last ? (last.type === 'text' ? (last.text ?? '') : `${previewText({ type: last.type, content: {} }, t)}${last.text ? ` ${last.text}` : ''}`) : '';
   return (
     <button
       type="button"

@@ -16,7 +16,7 @@ function countOf(counts: Record<string, unknown> | undefined, view: string): num
   if (typeof v === 'number') return v;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.unread === 'number') return o.unread;
+    if (typeof o.unread === 'number' && o.unread > 0) return o.unread;
     if (typeof o.open === 'number') return o.open;
   }
   return null;

@@ -55,8 +55,8 @@ function Ticks({ m }: { m: Message }) {
 }
 
 /** Meta's error in the user's language: explanation, then advice; else the English text. */
-export function failureText(m: Pick<Message, 'errors' | 'errorText'>, lang: 'es' | 'en'): string {
-  const e: MessageError | undefined = m.errors?.[0];
+export function failureText(m: Pick<Message, 'errors' | 'errorText'> & { error?: MessageError | null }, lang: 'es' | 'en'): string {
+  const e: MessageError | undefined = m.error ?? m.errors?.[0];
   const expl = e?.explanation?.[lang] ?? e?.explanation?.en;
   const advice = e?.advice?.[lang] ?? e?.advice?.en;
   if (expl) return [expl, advice].filter(Boolean).join(' ');
@@ -206,11 +206,12 @@ function ContentView({ m }: { m: Message }) {
 export interface BubbleProps {
   m: Message;
   quoted?: Message | null | undefined;
+  quotedText?: string | null | undefined;
   reactions?: string[] | undefined;
   onRetry?: ((m: Message) => void) | undefined;
 }
 
-export function MessageBubble({ m, quoted, reactions, onRetry }: BubbleProps) {
+export function MessageBubble({ m, quoted, quotedText, reactions, onRetry }: BubbleProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const failed = m.status === 'failed';
@@ -224,9 +225,9 @@ export function MessageBubble({ m, quoted, reactions, onRetry }: BubbleProps) {
       data-status={m.status}
     >
       {referral && <Text size="xs" c="grape.7">📣 {t('msg.fromAd')}{str(referral.headline) ? `: ${String(referral.headline)}` : ''}</Text>}
-      {quoted && (
+      {(quoted || quotedText) && (
         <div className="quoted" aria-label={t('msg.replyTo')}>
-          {previewText(quoted, t)}
+          {quoted ? previewText(quoted, t) : quotedText}
         </div>
       )}
       <ContentView m={m} />

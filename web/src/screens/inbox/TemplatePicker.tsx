@@ -1,50 +1,47 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { fillText, templateBody, useApprovedTemplates, useTemplatePreview, variablesOf } from '../../api/templates.ts';
-import type { ConversationSummary } from '../../api/types.ts';
+import { useDebouncedValue } from '@mantine/hooks';
+import { sendTemplate, useApprovedTemplates, useTemplatePreview, valueKey } from '../../api/templates.ts';
+import type { ConversationSummary, Message } from '../../api/types.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { ErrorMessage } from '../../components/Problems.tsx';
-import type { Outgoing } from './Composer.tsx';
+import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 
-/** Outside the 24 h window the composer becomes this: an approved template with its variables. */
-export function TemplatePicker({ conversation, onSend }: { conversation: ConversationSummary; onSend: (out: Outgoing) => Promise<void> }) {
+/**
+ * Outside the 24 h window the composer becomes this: an approved template whose variables the
+ * templates API fills from the contact's fields (the template's mapping); the agent may override any.
+ */
+export function TemplatePicker({ conversation, onSent }: { conversation: ConversationSummary; onSent: (m: Message) => void }) {
   const { t } = useI18n();
   const templates = useApprovedTemplates(conversation.phoneNumberId);
   const [templateId, setTemplateId] = useState<string | null>(null);
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [debouncedEdits] = useDebouncedValue(edits, 300);
+  const preview = useTemplatePreview(templateId, conversation.contactId, debouncedEdits);
   const [sending, setSending] = useState(false);
-  const tpl = templates.data?.find((x) => x.id === templateId) ?? null;
-  const vars = useMemo(() => (tpl ? variablesOf(tpl.components) : []), [tpl]);
-  const preview = useTemplatePreview(templateId, conversation.contactId);
+  const [error, setError] = useState<string | null>(null);
 
-  // Prefill from the contact's fields (the templates API resolves the template's mapping).
-  useEffect(() => {
-    const filled: Record<string, string> = {};
-    for (const v of preview.data?.variables ?? []) {
-      const comp = v.component.toLowerCase();
-      const slot = comp === 'button' ? `button:${v.index ?? 0}:${v.key}` : `${comp}:${v.key}`;
-      if (v.value) filled[slot] = v.value;
-    }
-    setValues(filled);
-  }, [preview.data, templateId]);
+  const choose = (id: string | null) => {
+    setTemplateId(id);
+    setEdits({});
+    setError(null);
+  };
 
   const send = async () => {
-    if (!tpl) return;
-    if (vars.some((v) => !values[v.slot]?.trim())) return setProblem(t('template.missing'));
-    setProblem(null);
+    if (!templateId) return;
     setSending(true);
+    setError(null);
     try {
-      await onSend({ body: { type: 'template', template: templateBody(tpl, values) }, preview: `📋 ${tpl.name}` });
-      setTemplateId(null);
+      const m = await sendTemplate(templateId, { phoneNumberId: conversation.phoneNumberId, contactId: conversation.contactId, values: edits });
+      choose(null);
+      onSent(m);
+    } catch (err) {
+      setError(errorText(err, t('app.error')));
     } finally {
       setSending(false);
     }
   };
 
-  const body = tpl?.components.find((c) => c.type.toLowerCase() === 'body')?.text ?? '';
-  const header = tpl?.components.find((c) => c.type.toLowerCase() === 'header');
-  const footer = tpl?.components.find((c) => c.type.toLowerCase() === 'footer')?.text;
+  const p = preview.data;
   return (
     <div className="composer" data-testid="template-picker">
       <Stack gap="xs">
@@ -61,47 +58,66 @@ export function TemplatePicker({ conversation, onSend }: { conversation: Convers
           label={t('template.pick')}
           searchable
           value={templateId}
-          onChange={setTemplateId}
+          onChange={choose}
           data={(templates.data ?? []).map((x) => ({ value: x.id, label: `${x.name} · ${x.language} · ${x.category}` }))}
           data-testid="template-select"
         />
-        {tpl && (
+        {templateId && preview.error && <ErrorMessage error={preview.error} />}
+        {templateId && p && (
           <>
-            {vars.length > 0 && (
+            {p.variables.length > 0 && (
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-                {vars.map((v) => (
-                  <TextInput
-                    key={v.slot}
-                    size="xs"
-                    label={t('template.variable', { name: `{{${v.name}}}` })}
-                    value={values[v.slot] ?? ''}
-                    onChange={(e) => {
-                      const value = e.currentTarget.value;
-                      setValues((old) => ({ ...old, [v.slot]: value }));
-                    }}
-                    required
-                  />
-                ))}
+                {p.variables.map((v) => {
+                  const k = valueKey(v);
+                  return (
+                    <TextInput
+                      key={k}
+                      size="xs"
+                      label={v.label}
+                      description={v.from && !v.from.startsWith('values.') ? t('template.fromField', { source: v.from }) : undefined}
+                      value={edits[k] ?? v.value ?? ''}
+                      onChange={(e) => {
+                        const value = e.currentTarget.value;
+                        setEdits((old) => ({ ...old, [k]: value }));
+                      }}
+                      required
+                    />
+                  );
+                })}
               </SimpleGrid>
             )}
             <Paper withBorder p="xs" bg="#d9fdd3" aria-label={t('template.preview')} data-testid="template-preview">
-              {header?.text && (
+              {p.preview.header?.text && (
                 <Text size="sm" fw={700}>
-                  {fillText(header.text, 'header', values)}
+                  {p.preview.header.text}
                 </Text>
               )}
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {fillText(body, 'body', values)}
+                {p.preview.body}
               </Text>
-              {footer && (
+              {p.preview.footer && (
                 <Text size="xs" c="dimmed">
-                  {footer}
+                  {p.preview.footer}
                 </Text>
               )}
+              {p.preview.buttons.length > 0 && (
+                <Group gap={4} mt={4}>
+                  {p.preview.buttons.map((b, i) => (
+                    <Text key={i} size="xs" px={6} py={2} bg="white" style={{ borderRadius: 6 }}>
+                      {b.text}
+                    </Text>
+                  ))}
+                </Group>
+              )}
             </Paper>
-            {problem && (
+            {!p.complete && p.problems[0] && (
+              <Text size="xs" c="orange.8">
+                {p.problems[0].message}
+              </Text>
+            )}
+            {error && (
               <Text size="xs" c="red" role="alert">
-                {problem}
+                {error}
               </Text>
             )}
             <Group justify="flex-end">

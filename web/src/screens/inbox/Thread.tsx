@@ -43,9 +43,9 @@ function WindowBanner({ conv }: { conv: ConversationSummary }) {
 function NoteBubble({ n }: { n: Note }) {
   const i18n = useI18n();
   return (
-    <div className="bubble bubble-note" data-testid="note" data-kind={n.kind}>
+    <div className="bubble bubble-note" data-testid="note" data-kind={n.noteKind}>
       <Text size="xs" fw={600} c="yellow.9">
-        🔒 {n.kind === 'transfer' ? i18n.t('thread.transferred') : n.author ? i18n.t('thread.noteBy', { name: n.author.name }) : i18n.t('thread.note')}
+        🔒 {n.noteKind === 'transfer' ? i18n.t('thread.transferred') : n.author?.name ? i18n.t('thread.noteBy', { name: n.author.name }) : i18n.t('thread.note')}
       </Text>
       <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
         {n.body}
@@ -140,6 +140,20 @@ export function Thread({ conversationId }: { conversationId: string }) {
     [conv.data, conversationId, qc, t],
   );
 
+  const onTemplateSent = useCallback(
+    (sent: Message) => {
+      stickToBottom.current = true;
+      qc.setQueryData<InfiniteData<TimelinePage>>(inboxKeys.timeline(conversationId), (old) => {
+        if (!old || !sent?.id) return old;
+        const [first, ...rest] = old.pages;
+        if (!first || first.items.some((i) => i.id === sent.id)) return old;
+        return { ...old, pages: [{ ...first, items: [{ ...sent, kind: 'message' as const }, ...first.items] }, ...rest] };
+      });
+      void qc.invalidateQueries({ queryKey: inboxKeys.timeline(conversationId) });
+    },
+    [conversationId, qc],
+  );
+
   const retryFailed = useCallback(
     (m: Message) => {
       const c = m.content;
@@ -212,7 +226,8 @@ export function Thread({ conversationId }: { conversationId: string }) {
                 key={it.id}
                 m={it}
                 quoted={it.contextWamid ? byWamid.get(it.contextWamid) : null}
-                reactions={reactions.get(it.id)}
+                quotedText={it.replyPreview}
+                reactions={it.reactionEmojis ?? reactions.get(it.id)}
                 onRetry={it.direction === 'out' ? retryFailed : undefined}
               />
             );
@@ -242,7 +257,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
         {windowOpen ? (
           <Composer conversation={c} onSend={(out) => void send(out)} />
         ) : (
-          <TemplatePicker conversation={c} onSend={(out) => send(out)} />
+          <TemplatePicker conversation={c} onSent={onTemplateSent} />
         )}
       </section>
       <aside className="contact-panel" aria-label={t('contact.title')}>

@@ -17,15 +17,16 @@ function AssignDialog({ conv, transfer, onClose }: { conv: ConversationSummary; 
   const [note, setNote] = useState('');
   const m = transfer ? move : assign;
   const save = () => {
-    const body = { userId, teamId, ...(note.trim() ? { note: note.trim() } : {}) };
-    if (transfer) move.mutate({ ...body, note: note.trim() }, { onSuccess: onClose });
-    else assign.mutate(body, { onSuccess: onClose });
+    // Assign picks a person; transfer moves the conversation to another team's queue with a note.
+    if (transfer) {
+      if (teamId) move.mutate({ teamId, ...(note.trim() ? { note: note.trim() } : {}) }, { onSuccess: onClose });
+    } else assign.mutate({ userId }, { onSuccess: onClose });
   };
   return (
     <Modal opened onClose={onClose} title={transfer ? t('thread.transfer') : t('thread.assign')}>
       <Stack>
-        <Select label={t('thread.team')} clearable value={teamId} onChange={setTeamId} data={(teams.data?.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
-        <Select
+        {transfer && <Select label={t('thread.team')} required value={teamId} onChange={setTeamId} data={(teams.data?.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />}
+        {!transfer && <Select
           label={t('thread.assignee')}
           clearable
           searchable
@@ -33,14 +34,14 @@ function AssignDialog({ conv, transfer, onClose }: { conv: ConversationSummary; 
           value={userId}
           onChange={setUserId}
           data={(users.data?.data ?? []).filter((u) => !u.disabledAt).map((u) => ({ value: u.id, label: `${u.name} (${t(`role.${u.role}`)})` }))}
-        />
-        <Textarea label={t('thread.transferNote')} value={note} onChange={(e) => setNote(e.currentTarget.value)} required={transfer} autosize minRows={2} />
+        />}
+        {transfer && <Textarea label={t('thread.transferNote')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />}
         {m.error && <div role="alert" style={{ color: 'var(--mantine-color-red-7)' }}>{errorText(m.error, t('app.error'))}</div>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('app.cancel')}
           </Button>
-          <Button onClick={save} loading={m.isPending} disabled={transfer && !note.trim()}>
+          <Button onClick={save} loading={m.isPending} disabled={transfer && !teamId}>
             {transfer ? t('thread.transfer') : t('thread.assign')}
           </Button>
         </Group>
@@ -65,7 +66,7 @@ export function ThreadActions({ conv }: { conv: ConversationSummary }) {
         placeholder={t('thread.labels')}
         data={(labels.data?.data ?? []).map((l) => ({ value: l.id, label: l.name }))}
         value={(conv.labels ?? []).map((l) => l.id)}
-        onChange={(ids) => setLabels.mutate({ labelIds: ids })}
+        onChange={(ids) => setLabels.mutate({ before: (conv.labels ?? []).map((l) => l.id), after: ids })}
       />
       <Tooltip label={conv.important ? t('thread.unmarkImportant') : t('thread.markImportant')}>
         <ActionIcon
