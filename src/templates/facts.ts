@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { TemplateFacts } from '../core/preflight.ts';
 import type { PhoneNumberRow } from '../messaging/numbers.ts';
 import { libraryTemplate, type TemplateRow } from './sync.ts';
+import { withImplicitAuthBody } from './mapping.ts';
 
 export function templateFacts(row: TemplateRow): TemplateFacts {
   return {
@@ -13,7 +14,8 @@ export function templateFacts(row: TemplateRow): TemplateFacts {
     status: row.status,
     pausedUntil: row.pausedUntil,
     parameter_format: row.parameterFormat === 'named' ? 'named' : 'positional',
-    components: (Array.isArray(row.components) ? row.components : []) as TemplateFacts['components'],
+    // Core send checks count the code parameter of an authentication body only when they see its text.
+    components: withImplicitAuthBody(row.category, Array.isArray(row.components) ? row.components : []) as TemplateFacts['components'],
   };
 }
 

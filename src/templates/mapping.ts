@@ -122,6 +122,18 @@ type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/**
+ * Meta writes the body of an AUTHENTICATION template itself ("{{1}} is your verification code"), so a
+ * stored body without text still takes the code as its one parameter (spec §1.5, §4.3). Send-time checks
+ * see that implicit text.
+ */
+export function withImplicitAuthBody<T>(category: string, components: T): T {
+  if (category.toUpperCase() !== 'AUTHENTICATION' || !Array.isArray(components)) return components;
+  return components.map((c: unknown) =>
+    isRec(c) && str(c.type)?.toUpperCase() === 'BODY' && typeof c.text !== 'string' ? { ...c, text: '{{1}} is your verification code.' } : c,
+  ) as T;
+}
+
 function componentsOf(t: MappingTemplate): Rec[] {
   return Array.isArray(t.components) ? t.components.filter(isRec) : [];
 }
@@ -453,7 +465,7 @@ function headerParams(ctx: Ctx, out: Rec[], preview: PreviewValues): void {
 }
 
 function bodyParams(ctx: Ctx, out: Rec[], preview: PreviewValues, onlyBody: boolean, auth: boolean): string | undefined {
-  const vars = templateVariables(ctx.template).body;
+  const vars = templateVariables({ ...ctx.template, components: withImplicitAuthBody(ctx.template.category, ctx.template.components) }).body;
   if (vars.length === 0) return undefined;
   const limit = auth ? TEMPLATE_PARAM_LIMITS.authenticationText : onlyBody ? TEMPLATE_PARAM_LIMITS.bodyTextBodyOnly : TEMPLATE_PARAM_LIMITS.bodyText;
   const params: Rec[] = [];
@@ -560,7 +572,7 @@ export function buildTemplateSend(
       language: template.language,
       category: template.category,
       parameter_format: named ? 'named' : 'positional',
-      components: all as unknown as ParamsDefinition['components'],
+      components: withImplicitAuthBody(template.category, all) as unknown as ParamsDefinition['components'],
     };
     for (const p of checkTemplateParams(tpl, def)) problems.push({ code: `param.${p.code}`, path: p.path, message: p.message, metaCode: p.metaCode });
   }
@@ -577,7 +589,8 @@ export function mappingSlots(template: MappingTemplate): { slot: Slot; key: stri
   else if (header && hf === 'LOCATION') out.push({ slot: 'header', key: 'location', label: 'Header location', kind: 'location' });
   else if (header) out.push({ slot: 'header', key: 'media', label: `Header ${hf.toLowerCase()}`, kind: 'media' });
   const seen = new Set<string>();
-  for (const v of vars.body) {
+  const body = templateVariables({ ...template, components: withImplicitAuthBody(template.category, template.components) }).body;
+  for (const v of body) {
     if (seen.has(v.key)) continue;
     seen.add(v.key);
     out.push({ slot: 'body', key: v.key, label: `Body {{${v.key}}}`, kind: 'text' });
