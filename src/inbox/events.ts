@@ -146,7 +146,8 @@ export function createEventHub(ctx: AppContext, options: EventHubOptions = {}): 
     for (const r of list) {
       const c = convs.get(r.conversationId);
       if (!c) continue; // gone (deleted) or rolled back: nothing to show
-      const access: Access[] = [{ teamId: c.team_id, assigneeId: c.assignee_id }];
+      // Whoever could see the conversation before a change in this tick still gets its events.
+      const access: Access[] = [{ teamId: c.team_id, assigneeId: c.assignee_id }, ...(convUpdates.get(r.conversationId) ?? [])];
       let data: HubEvent['data'];
       if (r.event === 'message.created') {
         const m = msgs.get(r.messageId);
@@ -156,7 +157,6 @@ export function createEventHub(ctx: AppContext, options: EventHubOptions = {}): 
       } else if (r.event === 'note.created') {
         data = { conversationId: r.conversationId, noteId: r.noteId, kind: r.kind, authorId: r.authorId };
       } else {
-        access.push(...(convUpdates.get(r.conversationId) ?? []));
         data = {
           conversationId: r.conversationId,
           state: c.state,
