@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Badge, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { ApiError } from '../../api/client.ts';
@@ -28,15 +28,15 @@ function WindowBanner({ conv }: { conv: ConversationSummary }) {
   if (expires && expires > now) {
     const left = expires - now;
     return (
-      <Badge color={left < 3600_000 ? 'orange' : 'teal'} variant="light" data-testid="window-countdown" role="timer" aria-live="off">
-        {i18n.t('thread.window.open', { time: i18n.duration(left) })}
-      </Badge>
+      <Text size="xs" fw={600} c={left < 3600_000 ? 'orange.8' : 'teal.8'} data-testid="window-countdown" role="timer" aria-live="off">
+        ⏱ {i18n.t('thread.window.open', { time: i18n.duration(left) })}
+      </Text>
     );
   }
   return (
-    <Badge color="red" variant="light" data-testid="window-closed">
+    <Text size="xs" fw={600} c="red.8" data-testid="window-closed">
       {i18n.t(conv.windowExpiresAt ? 'thread.window.closed' : 'thread.window.none')}
-    </Badge>
+    </Text>
   );
 }
 
