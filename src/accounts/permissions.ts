@@ -16,7 +16,10 @@ export const PERMISSIONS = [
   // notes, labels, state, read marks, take/assign/transfer: the inbox decides per conversation and
   // role (agents only take or hand within their team; supervisors assign anywhere)
   'conversations.write',
-  'messages.read',
+  'messages.read', // one message or its media, by id (ids reach agents through the inbox timeline)
+  // whole histories by conversation or contact without the inbox's per-conversation check; agents
+  // read threads through /api/v1/inbox/conversations/:id/timeline, which applies it
+  'messages.history',
   'messages.send',
   // CRM
   'contacts.read', // contacts, organizations, tags, field definitions, consent history
@@ -28,7 +31,9 @@ export const PERMISSIONS = [
   'suppressions.manage',
   'segments.read',
   'segments.write',
-  'reports.read',
+  'reports.read', // reports, rate cards and cost estimates
+  'campaigns.read',
+  'campaigns.manage', // create, launch, pause, cancel; recipient lists (these create contacts)
   'numbers.read',
   'users.read', // the staff directory (names, roles, availability) for assignment
   'teams.read',
@@ -41,6 +46,7 @@ export const PERMISSIONS = [
   'settings.keywords',
   'settings.quick_replies',
   'settings.labels',
+  'settings.pricing', // rate cards
   'templates.manage',
   'users.manage',
   'teams.manage',
@@ -72,6 +78,7 @@ const AGENT: readonly Permission[] = [
 
 const SUPERVISOR: readonly Permission[] = [
   ...AGENT,
+  'messages.history',
   'contacts.merge',
   'contacts.export',
   'contacts.import',
@@ -79,6 +86,8 @@ const SUPERVISOR: readonly Permission[] = [
   'suppressions.manage',
   'segments.write',
   'reports.read',
+  'campaigns.read',
+  'campaigns.manage',
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -126,7 +135,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/messages/read': 'messages.send',
   'GET /api/v1/messages/:id': 'messages.read',
   'GET /api/v1/messages/:id/media': 'messages.read',
-  'GET /api/v1/conversations/:id/messages': 'messages.read',
+  'GET /api/v1/conversations/:id/messages': 'messages.history',
   'POST /api/v1/media': 'messages.send',
   'GET /api/v1/numbers': 'numbers.read',
   'GET /api/v1/numbers/:id': 'numbers.read',
@@ -140,7 +149,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/contacts/duplicates': 'contacts.merge',
   'GET /api/v1/contacts/:id': 'contacts.read',
   'PATCH /api/v1/contacts/:id': 'contacts.edit',
-  'GET /api/v1/contacts/:id/messages': 'messages.read',
+  'GET /api/v1/contacts/:id/messages': 'messages.history',
   'POST /api/v1/contacts/:id/merge': 'contacts.merge',
   'POST /api/v1/contacts/:id/fields/from-message': 'contacts.edit',
   'POST /api/v1/contacts/:id/tags': 'contacts.edit',
@@ -200,6 +209,29 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/templates/:id/unpause': 'templates.manage',
   'POST /api/v1/templates/sync': 'templates.manage',
 
+  // campaigns (src/campaigns/routes.ts): supervisors run campaigns; agents do not
+  'GET /api/v1/campaigns': 'campaigns.read',
+  'POST /api/v1/campaigns': 'campaigns.manage',
+  'POST /api/v1/campaigns/lists': 'campaigns.manage',
+  'GET /api/v1/campaigns/lists': 'campaigns.read',
+  'GET /api/v1/campaigns/:id': 'campaigns.read',
+  'PATCH /api/v1/campaigns/:id': 'campaigns.manage',
+  'DELETE /api/v1/campaigns/:id': 'campaigns.manage',
+  'POST /api/v1/campaigns/:id/preview': 'campaigns.read',
+  'POST /api/v1/campaigns/:id/launch': 'campaigns.manage',
+  'POST /api/v1/campaigns/:id/pause': 'campaigns.manage',
+  'POST /api/v1/campaigns/:id/resume': 'campaigns.manage',
+  'POST /api/v1/campaigns/:id/cancel': 'campaigns.manage',
+  'GET /api/v1/campaigns/:id/recipients': 'campaigns.read',
+  'GET /api/v1/campaigns/:id/recipients.csv': 'campaigns.read',
+  'GET /api/v1/campaigns/:id/exclusions.csv': 'campaigns.read',
+
+  // pricing (src/pricing/routes.ts)
+  'GET /api/v1/rate-cards': 'reports.read',
+  'GET /api/v1/rate-cards/:id': 'reports.read',
+  'POST /api/v1/rate-cards': 'settings.pricing',
+  'POST /api/v1/pricing/estimate': 'reports.read',
+
   // segments (src/crm/segment-routes.ts)
   'GET /api/v1/segments': 'segments.read',
   'POST /api/v1/segments': 'segments.write',
@@ -229,7 +261,9 @@ export const AUDITED_PERMISSIONS: ReadonlySet<Permission> = new Set([
   'settings.keywords',
   'settings.quick_replies',
   'settings.labels',
+  'settings.pricing',
   'templates.manage',
+  'campaigns.manage',
   'contacts.merge',
   'contacts.export',
   'contacts.import',
