@@ -142,6 +142,17 @@ describe.skipIf(!!skip)('web app in Chromium', { timeout: 60_000 }, () => {
     await screenshot(page, 'import-report');
   });
 
+  it('settings: an admin sees the numbers with quality and invites a user (the link is shown)', async () => {
+    await page.goto(`${charla.url}/settings/numbers`);
+    await page.getByRole('cell', { name: /GREEN|—/ }).first().waitFor();
+    await page.goto(`${charla.url}/settings/users`);
+    await page.getByLabel(/^e-mail/i).fill('marta@example.com');
+    await page.getByLabel(/^name/i).fill('Marta');
+    await page.getByRole('button', { name: /invite a user/i }).click();
+    await page.getByTestId('invite-link').waitFor();
+    expect(await page.getByTestId('invite-link').textContent()).toMatch(/\/signin\/invite\?token=/);
+  });
+
   it('an agent sees no settings and cannot open another team\'s conversation', async () => {
     const conv = await conversationOf(personas[1]!.wa_id);
     await charla.api('POST', `/api/v1/inbox/conversations/${conv.id}/transfer`, { teamId: supportTeam, note: 'Para soporte' });
