@@ -18,7 +18,7 @@ import { buildApp } from '../src/http/app.ts';
 import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { inboxRoutes } from '../src/inbox/routes.ts';
-import type { Principal } from '../src/inbox/principal.ts';
+import { TOKEN_PRINCIPAL, type Principal } from '../src/inbox/principal.ts';
 
 const { values } = parseArgs({
   options: {
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     await app.register(async (api) => {
       api.addHook('onRequest', async (request) => {
         const h = request.headers['x-principal'];
-        if (typeof h === 'string') (request as unknown as { principal: Principal }).principal = JSON.parse(h) as Principal;
+        request.principal = typeof h === 'string' ? (JSON.parse(h) as Principal) : TOKEN_PRINCIPAL;
       });
       await api.register(inboxRoutes, { ctx });
     });

@@ -1,16 +1,17 @@
-// Who is calling. The accounts capability decorates every /api request with `request.principal`;
-// until its type lands (src/accounts/principal.ts) the same shape is declared here. Read through a
-// cast rather than a module augmentation so the two declarations can never conflict.
+// Who is calling: the accounts capability's `authenticate` hook sets request.principal on every
+// guarded /api route. The inbox reads it for its per-conversation rules.
 import type { FastifyRequest } from 'fastify';
-import type { PrincipalFacts } from '../core/assignment.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Principal } from '../accounts/principal.ts';
 
-export type Principal = PrincipalFacts & { teamIds: string[] };
+export type { Principal };
 
-/** What a request authenticated only by the interim bearer guard is: an API token, which sees all. */
+/** What the integrator API token is (acts as admin, sees every conversation). */
 export const TOKEN_PRINCIPAL: Principal = { kind: 'token', userId: null, role: 'admin', teamIds: [] };
 
 export function principalOf(request: FastifyRequest): Principal {
-  const p = (request as FastifyRequest & { principal?: Principal }).principal;
-  // No principal means the request passed the API-token guard (the only auth before accounts).
-  return p ?? TOKEN_PRINCIPAL;
+  const p = (request as { principal?: Principal | null }).principal;
+  // Never default to full access: a missing principal means the route was mounted outside the auth hook.
+  if (!p) throw new HttpError(401, 'unauthorized', 'Sign in, or send the API token as "Authorization: Bearer <token>".');
+  return p;
 }

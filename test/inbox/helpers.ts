@@ -12,7 +12,7 @@ import { teamMembers, teams, users } from '../../src/accounts/schema.ts';
 import { phoneNumbers } from '../../src/messaging/schema.ts';
 import { inboxRoutes } from '../../src/inbox/routes.ts';
 import { createEventHub, type EventHub } from '../../src/inbox/events.ts';
-import type { Principal } from '../../src/inbox/principal.ts';
+import { TOKEN_PRINCIPAL, type Principal } from '../../src/inbox/principal.ts';
 import type { CloudApiClient } from '../../src/whatsapp/client.ts';
 import { testContext, TestClock } from '../helpers/context.ts';
 import { APP_SECRET, DISPLAY, PNID, VERIFY_TOKEN, WABA, envelope, inbound, metaJson, type Sender } from '../messaging/helpers/inbound-payloads.ts';
@@ -48,7 +48,8 @@ export async function inboxHarness(store: Store, options: { client?: CloudApiCli
   await app.register(async (api) => {
     api.addHook('onRequest', async (request) => {
       const h = request.headers['x-test-principal'];
-      if (typeof h === 'string') (request as unknown as { principal: Principal }).principal = JSON.parse(Buffer.from(h, 'base64').toString('utf8')) as Principal;
+      // Stand-in for the accounts capability's authenticate hook: no header = the API token.
+      request.principal = typeof h === 'string' ? (JSON.parse(Buffer.from(h, 'base64').toString('utf8')) as Principal) : TOKEN_PRINCIPAL;
     });
     await api.register(inboxRoutes, { ctx, ...(options.client ? { client: options.client } : {}) });
     await api.register(hub.plugin);
