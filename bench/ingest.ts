@@ -44,7 +44,7 @@ const services = createServices(ctx, { workers: !values['ingest-only'] });
 const app = await buildApp({ store, logger: false, services, apiToken: 'bench-token-bench-token-bench' });
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 await upsertNumber(ctx, { phoneNumberId: 'PN1', wabaId: 'WABA', displayPhoneNumber: '15550000000', accessToken: 'x', appSecret: 'bench-secret', verifyToken: 'v' });
-services.start();
+await services.start();
 
 const count = async (q: ReturnType<typeof sql>) => Number((await store.rows<{ n: number }>(q))[0]!.n);
 const started = performance.now();

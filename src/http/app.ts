@@ -16,6 +16,13 @@ import { webhookAdminRoutes, webhookRoutes } from '../messaging/webhook-routes.t
 import { mediaFileRoutes } from '../messaging/media-routes.ts';
 import { crmRoutes } from '../crm/routes.ts';
 import { messageRoutes, numberRoutes } from '../messaging/routes.ts';
+import { inboxRoutes } from '../inbox/routes.ts';
+import { templateRoutes } from '../templates/routes.ts';
+import { importRoutes } from '../crm/import-routes.ts';
+import { segmentRoutes } from '../crm/segment-routes.ts';
+import { segmentWhere } from '../crm/segments.ts';
+import { pricingRoutes } from '../pricing/routes.ts';
+import { webPlugin } from './web.ts';
 
 export interface AppOptions {
   store: Store;
@@ -83,10 +90,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(accountRoutes, { ctx, scrypt: options.scrypt ?? DEFAULT_SCRYPT, publicUrl: options.publicUrl });
       await api.register(webhookAdminRoutes, { ctx, wake: () => services.processor.wake() });
       await api.register(mediaFileRoutes, { ctx });
-      await api.register(crmRoutes, { ctx });
+      await api.register(crmRoutes, { ctx, segmentWhere: (filter) => segmentWhere(ctx.store.db, filter, { now: ctx.clock.now(), table: 'contacts' }) });
+      await api.register(segmentRoutes, { ctx });
+      await api.register(importRoutes, { ctx });
       await api.register(messageRoutes, { ctx, wake: () => services.wakeDispatcher() });
       await api.register(numberRoutes, { ctx });
+      await api.register(inboxRoutes, { ctx });
+      await api.register(services.hub.plugin);
+      await api.register(templateRoutes, { ctx, wake: () => services.wakeDispatcher() });
+      await api.register(pricingRoutes, { ctx });
     });
   }
+  // The web app last: its SPA fallback must not shadow API routes.
+  await app.register(webPlugin);
   return app;
 }

@@ -28,6 +28,7 @@ export async function testApi(store: Store, overrides: Partial<AppContext> = {},
   const services = createServices(ctx, { workers: false });
   const app = await buildApp({ store, logger: false, services, apiToken: TEST_API_TOKEN, scrypt: TEST_SCRYPT, ...appOptions });
   await app.ready();
+  await services.start(); // workers off: only the live-events hub starts
   return {
     app,
     ctx,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/http/app.ts';
+import { webhookRoutes } from '../../src/messaging/webhook-routes.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import type { Store } from '../../src/store/connection.ts';
 import type { AppContext } from '../../src/context.ts';
@@ -44,7 +45,9 @@ export async function inboxHarness(store: Store, options: { client?: CloudApiCli
   const ctx = testContext(store, { clock });
   const services = createServices(ctx, { workers: false });
   const hub = createEventHub(ctx, { heartbeatMs: options.heartbeatMs ?? 15_000 });
-  const app = await buildApp({ store, logger: false, services, apiToken: TOKEN });
+  // The foundation app plus the webhook and inbox routes, with a stand-in principal instead of sign-in.
+  const app = await buildApp({ store, logger: false });
+  await app.register(webhookRoutes, { ctx, ingest: services.ingest });
   await app.register(async (api) => {
     api.addHook('onRequest', async (request) => {
       const h = request.headers['x-test-principal'];

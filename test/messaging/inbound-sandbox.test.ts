@@ -57,7 +57,7 @@ describeEachEngine('inbound from the sandbox', (engine) => {
     for (const n of sc.phoneNumbers) {
       await upsertNumber(ctx, { phoneNumberId: n.id, wabaId: sc.waba.id, displayPhoneNumber: n.display_phone_number, accessToken: sc.accessToken, appSecret: sc.appSecret, verifyToken: sc.verifyToken });
     }
-    services.start();
+    await services.start();
     expect(await sandbox.setWebhook(`${address}/webhooks/whatsapp`, sc.verifyToken)).toBe(true);
   });
   afterAll(async () => {

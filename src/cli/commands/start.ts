@@ -72,7 +72,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     cleanups.push(() => app.close());
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const url = config.PUBLIC_URL ?? address;
-    services.start();
+    await services.start();
     // --- accounts: first start creates the owner and a one-time sign-in link (printed by run()) ---
     const ownerLink = (await ensureOwner(ctx, { publicUrl: url }))?.link ?? null;
     // --- end accounts ---
