@@ -22,6 +22,7 @@ import { importRoutes } from '../crm/import-routes.ts';
 import { segmentRoutes } from '../crm/segment-routes.ts';
 import { segmentWhere } from '../crm/segments.ts';
 import { pricingRoutes } from '../pricing/routes.ts';
+import { campaignRoutes } from '../campaigns/routes.ts';
 import { webPlugin } from './web.ts';
 
 export interface AppOptions {
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(services.hub.plugin);
       await api.register(templateRoutes, { ctx, wake: () => services.wakeDispatcher() });
       await api.register(pricingRoutes, { ctx });
+      await api.register(campaignRoutes, { ctx, wake: () => services.wakeCampaigns() });
     });
   }
   // The web app last: its SPA fallback must not shadow API routes.
