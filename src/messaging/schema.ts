@@ -113,6 +113,8 @@ export const conversations = pgTable(
     index('conversations_state_last_idx').on(t.state, t.lastMessageAt),
     index('conversations_assignee_idx').on(t.assigneeId, t.state, t.lastMessageAt),
     index('conversations_team_idx').on(t.teamId, t.state, t.lastMessageAt),
+    // Threads of a contact (inbox number search, contact page, batch lookups by contact).
+    index('conversations_contact_idx').on(t.contactId),
   ],
 );
 
@@ -144,7 +146,13 @@ export const messages = pgTable(
     at: ts('at').notNull().defaultNow(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('messages_wamid_key').on(t.wamid), index('messages_conversation_at_idx').on(t.conversationId, t.at)],
+  (t) => [
+    uniqueIndex('messages_wamid_key').on(t.wamid),
+    index('messages_conversation_at_idx').on(t.conversationId, t.at),
+    // Segment filters on template engagement (delivered / read within N days).
+    index('messages_template_delivered_idx').on(sql`coalesce(${t.deliveredAt}, ${t.readAt})`).where(sql`direction = 'out' and type = 'template'`),
+    index('messages_template_read_idx').on(t.readAt).where(sql`direction = 'out' and type = 'template'`),
+  ],
 );
 
 /** Raw webhook bodies, appended before Meta gets its 200; the processor applies them in order. */

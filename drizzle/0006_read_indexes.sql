@@ -1,0 +1,3 @@
+CREATE INDEX "conversations_contact_idx" ON "conversations" USING btree ("contact_id");--> statement-breakpoint
+CREATE INDEX "messages_template_delivered_idx" ON "messages" USING btree (coalesce("delivered_at", "read_at")) WHERE direction = 'out' and type = 'template';--> statement-breakpoint
+CREATE INDEX "messages_template_read_idx" ON "messages" USING btree ("read_at") WHERE direction = 'out' and type = 'template';
