@@ -336,7 +336,21 @@ function checkButtons(ctx: Ctx, def: TemplateDefinition, sent: { c: Record<strin
  * Check the `template` object of a send body against the template definition. Returns [] when Meta would accept
  * the parameters (as far as the documented and commonly reported rules go).
  */
-export function checkTemplateParams(template: unknown, def: TemplateDefinition): TemplateParamProblem[] {
+/**
+ * Meta writes the body of an AUTHENTICATION template itself ("{{1}} is your verification code"), so a
+ * stored body without text still takes the code as its one parameter (spec §1.5, §4.3).
+ */
+export function withImplicitAuthBody<T>(category: string | undefined, components: T): T {
+  if ((category ?? '').toUpperCase() !== 'AUTHENTICATION' || !Array.isArray(components)) return components;
+  return components.map((c: unknown) =>
+    isRecord(c) && typeof c.type === 'string' && c.type.toUpperCase() === 'BODY' && typeof c.text !== 'string'
+      ? { ...c, text: '{{1}} is your verification code.' }
+      : c,
+  ) as T;
+}
+
+export function checkTemplateParams(template: unknown, definition: TemplateDefinition): TemplateParamProblem[] {
+  const def: TemplateDefinition = { ...definition, components: withImplicitAuthBody(definition.category, definition.components) };
   const ctx: Ctx = { problems: [] };
   if (!isRecord(template)) {
     add(ctx, 'template', 'param_type_mismatch', 'The template must be an object.');

@@ -6,7 +6,7 @@
 // core send-time rules (core/template-params.ts) before anyone queues it.
 import { templateVariables } from '../core/templates/index.ts';
 import type { PreviewValues } from '../core/templates/index.ts';
-import { checkTemplateParams, TEMPLATE_PARAM_LIMITS, type TemplateDefinition as ParamsDefinition } from '../core/template-params.ts';
+import { withImplicitAuthBody, checkTemplateParams, TEMPLATE_PARAM_LIMITS, type TemplateDefinition as ParamsDefinition } from '../core/template-params.ts';
 
 /** Where a contact value comes from. `field.<key>` and `org.field.<key>` name custom fields. */
 export const CONTACT_SOURCES = [
@@ -122,17 +122,8 @@ type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/**
- * Meta writes the body of an AUTHENTICATION template itself ("{{1}} is your verification code"), so a
- * stored body without text still takes the code as its one parameter (spec §1.5, §4.3). Send-time checks
- * see that implicit text.
- */
-export function withImplicitAuthBody<T>(category: string, components: T): T {
-  if (category.toUpperCase() !== 'AUTHENTICATION' || !Array.isArray(components)) return components;
-  return components.map((c: unknown) =>
-    isRec(c) && str(c.type)?.toUpperCase() === 'BODY' && typeof c.text !== 'string' ? { ...c, text: '{{1}} is your verification code.' } : c,
-  ) as T;
-}
+// The implicit AUTHENTICATION body is a Meta rule: it lives in core and is re-exported for this module's callers.
+export { withImplicitAuthBody };
 
 function componentsOf(t: MappingTemplate): Rec[] {
   return Array.isArray(t.components) ? t.components.filter(isRec) : [];
