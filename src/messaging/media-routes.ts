@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { sendError } from '../http/errors.ts';
-import { mediaFiles } from './schema.ts';
+import { mediaFiles, messages } from './schema.ts';
+import { loadAccessible } from '../inbox/access.ts';
 
 /** Inbound media as stored by the media fetcher. */
 export const mediaFileRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -14,6 +15,10 @@ export const mediaFileRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
     async (request, reply) => {
       const [file] = await ctx.store.db.select().from(mediaFiles).where(eq(mediaFiles.messageId, request.params.id));
       if (!file) return sendError(reply, 404, 'no_media', 'This message has no media file.');
+      if (request.principal) {
+        const [m] = await ctx.store.db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, request.params.id));
+        if (m) await loadAccessible(ctx.store.db, request.principal, m.conversationId);
+      }
       if (file.state === 'pending') {
         return sendError(reply, 409, 'media_pending', `The file is still being downloaded from WhatsApp (attempt ${file.attempts}); try again shortly.`);
       }

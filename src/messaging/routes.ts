@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { loadAccessible } from '../inbox/access.ts';
 import { preflight } from '../core/preflight.ts';
 import { mediaKindOfMime, validateMediaUpload } from '../core/outbound.ts';
 import type { MediaKind } from '../core/message-types.ts';
@@ -226,6 +227,8 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
     async (request) => {
       const view = await getMessage(ctx.store.db, request.params.id);
       if (!view) throw new HttpError(404, 'message_not_found', `There is no message ${request.params.id}.`);
+      // Agents only see messages of conversations they may open (same rule as the inbox).
+      if (request.principal) await loadAccessible(ctx.store.db, request.principal, view.conversationId);
       return view;
     },
   );
