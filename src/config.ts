@@ -26,6 +26,8 @@ export const configSchema = z.object({
   /** Start the offline Cloud API sandbox beside the app (default in embedded mode). */
   SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** active: simulated customers write in by themselves (demo); quiet: only when driven by its control API. */
+  SANDBOX_PERSONAS: z.enum(['active', 'quiet']).default('active'),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Graph API base URL. Defaults to the local sandbox when it runs, else Meta's. */
   CLOUD_API_BASE_URL: z.string().url().optional(),
@@ -55,6 +57,7 @@ export const flagToVariable: Record<string, keyof Config> = {
   'public-url': 'PUBLIC_URL',
   sandbox: 'SANDBOX',
   'sandbox-port': 'SANDBOX_PORT',
+  'sandbox-personas': 'SANDBOX_PERSONAS',
   role: 'ROLE',
   'cloud-api-base-url': 'CLOUD_API_BASE_URL',
   'cloud-api-version': 'CLOUD_API_VERSION',

@@ -13,6 +13,7 @@ Commands:
   backup <file>      back up the embedded database
   restore <file>     restore the embedded database from a backup
   import contacts <file.csv>   import contacts from a CSV file (dry run, mapping, report)
+  users link [email]  print a one-time sign-in link (lost owner link, forgotten password)
   help [command]     show help
 
 Run \`charla <command> --help\` for a command's options.
@@ -27,6 +28,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   backup: async () => (await import('./commands/backup.ts')).runBackup,
   restore: async () => (await import('./commands/backup.ts')).runRestore,
   import: async () => (await import('./commands/import.ts')).run,
+  users: async () => (await import('./commands/users.ts')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {

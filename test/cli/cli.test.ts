@@ -74,6 +74,11 @@ describe('charla CLI', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(existsSync(join(dataDir, 'charla.lock'))).toBe(false);
+    // The first start printed the owner's link; a lost one can be replaced from the CLI.
+    expect(out).toMatch(/signin\/link\?token=/);
+    const link = charla(['users', 'link', '--data-dir', dataDir]);
+    expect(await link.exited).toBe(0);
+    expect(link.output()).toMatch(/One-time link for owner@charla\.invalid .*\n.*\/signin\/\w+\?token=/);
 
     const file = join(mkdtempSync(join(tmpdir(), 'charla-bk-')), 'backup.tar.gz');
     const backup = charla(['backup', file, '--data-dir', dataDir]);

@@ -24,6 +24,7 @@ Options (each also read from the environment variable in brackets):
   --sandbox MODE       auto|on|off: start the offline Cloud API sandbox beside the app [SANDBOX]
                        (auto = on in embedded mode)
   --sandbox-port N     sandbox port [SANDBOX_PORT] (default 3001)
+  --sandbox-personas M active|quiet: simulated customers write in by themselves [SANDBOX_PERSONAS] (default active)
   --role R             all|api|worker [ROLE] (default all)
 `;
 
@@ -52,7 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let sandbox: Sandbox | null = null;
     if (config.SANDBOX === 'on' || (config.SANDBOX === 'auto' && engine === 'pglite')) {
       // The demo setup: customers write in by themselves, so a new user sees the inbox come alive.
-      sandbox = await createSandbox({ port: config.SANDBOX_PORT, host: config.HOST, personas: { autonomous: true }, logLevel: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn' });
+      sandbox = await createSandbox({ port: config.SANDBOX_PORT, host: config.HOST, personas: { autonomous: config.SANDBOX_PERSONAS === 'active' }, logLevel: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn' });
       await sandbox.listen(config.SANDBOX_PORT, config.HOST);
       const s = sandbox;
       cleanups.push(() => s.close());
@@ -72,12 +73,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     cleanups.push(() => app.close());
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     const url = config.PUBLIC_URL ?? address;
-    await services.start();
-    // --- accounts: first start creates the owner and a one-time sign-in link (printed by run()) ---
-    const ownerLink = (await ensureOwner(ctx, { publicUrl: url }))?.link ?? null;
-    // --- end accounts ---
     if (sandbox) {
-      // Register the sandbox's numbers (idempotent) and point its webhooks at us.
+      // Register the sandbox's numbers (idempotent) before the workers start, so the first template sync sees them.
       const sc = sandbox.config;
       for (const n of sc.phoneNumbers) {
         await upsertNumber(ctx, {
@@ -91,8 +88,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
           throughputMps: n.throughput_mps,
         });
       }
-      await sandbox.setWebhook(`${address}/webhooks/whatsapp`, sc.verifyToken);
     }
+    await services.start();
+    // --- accounts: first start creates the owner and a one-time sign-in link (printed by run()) ---
+    const ownerLink = (await ensureOwner(ctx, { publicUrl: url }))?.link ?? null;
+    // --- end accounts ---
+    if (sandbox) await sandbox.setWebhook(`${address}/webhooks/whatsapp`, sandbox.config.verifyToken);
     let stopped = false;
     return {
       url,
@@ -120,6 +121,7 @@ export async function run(argv: string[]): Promise<void> {
     'public-url': { type: 'string' },
     sandbox: { type: 'string' },
     'sandbox-port': { type: 'string' },
+    'sandbox-personas': { type: 'string' },
     role: { type: 'string' },
   });
   if (values.help) {
