@@ -301,7 +301,8 @@ export class WebhookProcessor {
   /** Process up to one batch; returns how many events were handled. */
   async processBatch(): Promise<number> {
     const { store, clock } = this.ctx;
-    const limit = this.options.batchSize ?? (store.engine === 'postgres' ? 500 : 200);
+    // PGlite has one connection: a long batch would hold webhook acks behind it (50 keeps the worst ack < 0.2 s).
+    const limit = this.options.batchSize ?? (store.engine === 'postgres' ? 500 : 50);
     const emitted: Emitted[] = [];
     const handled = await store.db.transaction(async (tx) => {
       const claim = tx
