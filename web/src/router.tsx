@@ -9,6 +9,9 @@ import { ContactsScreen } from './screens/contacts/ContactsScreen.tsx';
 import { ContactScreen } from './screens/contacts/ContactScreen.tsx';
 import { ImportScreen } from './screens/import/ImportScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
+import { TemplatesScreen } from './screens/templates/TemplatesScreen.tsx';
+import { TemplateEditorScreen } from './screens/templates/TemplateEditor.tsx';
+import { TemplateDetailScreen } from './screens/templates/TemplateDetailScreen.tsx';
 import { NoAccess, NotFound } from './components/Problems.tsx';
 
 /** Signed-out visitors see the sign-in form on any app URL, and return to it after signing in. */
@@ -86,6 +89,37 @@ const settingsSectionRoute = createRoute({
   },
 });
 
+const templatesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/templates', component: TemplatesScreen });
+const templateNewRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/templates/new',
+  component: () => (
+    <AdminOnly>
+      <TemplateEditorScreen />
+    </AdminOnly>
+  ),
+});
+const templateRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/templates/$templateId',
+  component: function TemplateRoute() {
+    const { templateId } = templateRoute.useParams();
+    return <TemplateDetailScreen key={templateId} templateId={templateId} />;
+  },
+});
+const templateEditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/templates/$templateId/edit',
+  component: function TemplateEditRoute() {
+    const { templateId } = templateEditRoute.useParams();
+    return (
+      <AdminOnly>
+        <TemplateEditorScreen key={templateId} templateId={templateId} />
+      </AdminOnly>
+    );
+  },
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -96,6 +130,10 @@ const routeTree = rootRoute.addChildren([
   contactsRoute,
   contactRoute,
   importRoute,
+  templatesRoute,
+  templateNewRoute,
+  templateRoute,
+  templateEditRoute,
   settingsRoute,
   settingsSectionRoute,
 ]);

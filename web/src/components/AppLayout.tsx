@@ -29,7 +29,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const signOut = useSignOut();
   const live = useLiveEvents(!!me);
-  const navLink = (to: '/inbox' | '/contacts' | '/import' | '/settings', label: string) => (
+  const navLink = (to: '/inbox' | '/contacts' | '/import' | '/templates' | '/settings', label: string) => (
     <Button component={Link} to={to} variant="subtle" size="compact-md" activeProps={{ 'aria-current': 'page', style: { fontWeight: 700 } }}>
       {label}
     </Button>
@@ -48,6 +48,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {navLink('/inbox', t('nav.inbox'))}
             {navLink('/contacts', t('nav.contacts'))}
             {navLink('/import', t('nav.import'))}
+            {navLink('/templates', t('nav.templates'))}
             {isAdmin && navLink('/settings', t('nav.settings'))}
           </Group>
           <Group gap="sm" wrap="nowrap">

@@ -2,6 +2,7 @@ import { Tabs, Title, Stack } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { KeywordsSection, LabelsSection, LanguageSection, NumbersSection, QuickRepliesSection, TeamsSection, UsersSection } from './sections.tsx';
+import { RateCardsSection, TemplatesSyncSection } from './library.tsx';
 
 const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { id: 'numbers', label: 'settings.numbers', render: () => <NumbersSection /> },
@@ -10,6 +11,8 @@ const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }
   { id: 'quick-replies', label: 'settings.quickReplies', render: () => <QuickRepliesSection /> },
   { id: 'labels', label: 'settings.labels', render: () => <LabelsSection /> },
   { id: 'keywords', label: 'settings.keywords', render: () => <KeywordsSection /> },
+  { id: 'templates', label: 'settings.templates', render: () => <TemplatesSyncSection /> },
+  { id: 'rate-cards', label: 'settings.rateCards', render: () => <RateCardsSection /> },
   { id: 'language', label: 'settings.language', render: () => <LanguageSection /> },
 ];
 
