@@ -5,14 +5,12 @@
  * PostgreSQL: a fresh database next to TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * dropped afterwards. --extra-indexes creates the indexes proposed for messages (see BENCHMARKS.md) before measuring.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
-import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
-import { migrateStore } from '../src/store/migrate.ts';
+import type { Store } from '../src/store/connection.ts';
 import { segmentWhere } from '../src/crm/segments.ts';
+import { openBenchStore } from './lib/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,31 +31,7 @@ const M = Number(values.messages);
 const RUNS = Number(values.runs);
 
 async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const store = await openPglite(undefined);
-    await migrateStore(store);
-    return { store, drop: async () => {} };
-  }
-  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `charla_bench_crm_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const store = openPostgres(u.toString(), 4);
-  await migrateStore(store);
-  return {
-    store,
-    async drop() {
-      await store.close();
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  return openBenchStore(engine, { poolSize: 4 });
 }
 
 const FIRST = ['Ana', 'María', 'José', 'Juan', 'Lucía', 'Carmen', 'Antonio', 'Laura', 'Javier', 'Sofía', 'Diego', 'Valentina', 'Carlos', 'Camila', 'Miguel', 'Isabel', 'Pedro', 'Daniela', 'Luis', 'Paula', 'Jorge', 'Elena', 'Andrés', 'Marta', 'Fernando', 'Gabriela', 'Ricardo', 'Alejandra', 'Pablo', 'Natalia'];

@@ -6,19 +6,17 @@
  * PostgreSQL: a fresh database next to TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * dropped afterwards. --extra-indexes creates the indexes proposed in BENCHMARKS.md before measuring.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import pg from 'pg';
 import pino from 'pino';
 import { sql, type SQL } from 'drizzle-orm';
-import { openPglite, openPostgres, type Store } from '../src/store/connection.ts';
-import { migrateStore } from '../src/store/migrate.ts';
+import type { Store } from '../src/store/connection.ts';
 import { buildApp } from '../src/http/app.ts';
 import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { inboxRoutes } from '../src/inbox/routes.ts';
 import { TOKEN_PRINCIPAL, type Principal } from '../src/inbox/principal.ts';
+import { openBenchStore } from './lib/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,31 +37,7 @@ const PER = Number(values.per);
 const RUNS = Number(values.runs);
 
 async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const store = await openPglite(undefined);
-    await migrateStore(store);
-    return { store, drop: () => store.close() };
-  }
-  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `charla_bench_inbox_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const store = openPostgres(u.toString(), 4);
-  await migrateStore(store);
-  return {
-    store,
-    async drop() {
-      await store.close();
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  return openBenchStore(engine, { poolSize: 4 });
 }
 
 const FIRST = ['Ana', 'María', 'José', 'Juan', 'Lucía', 'Carmen', 'Antonio', 'Laura', 'Javier', 'Sofía', 'Diego', 'Valentina', 'Carlos', 'Camila', 'Miguel', 'Isabel', 'Pedro', 'Daniela', 'Luis', 'Paula'];
