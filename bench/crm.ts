@@ -103,8 +103,8 @@ async function seed(store: Store): Promise<void> {
 
 // Indexes proposed to the schema owner; created only with --extra-indexes to show their effect.
 const EXTRA_INDEXES = [
-  sql`create index messages_template_delivered_idx on messages (coalesce(delivered_at, read_at)) where direction = 'out' and type = 'template'`,
-  sql`create index messages_template_read_idx on messages (read_at) where direction = 'out' and type = 'template'`,
+  sql`create index if not exists messages_template_delivered_idx on messages (coalesce(delivered_at, read_at)) where direction = 'out' and type = 'template'`,
+  sql`create index if not exists messages_template_read_idx on messages (read_at) where direction = 'out' and type = 'template'`,
 ];
 
 function pct(xs: number[], p: number): number {
