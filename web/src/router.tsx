@@ -12,6 +12,9 @@ import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
 import { TemplatesScreen } from './screens/templates/TemplatesScreen.tsx';
 import { TemplateEditorScreen } from './screens/templates/TemplateEditor.tsx';
 import { TemplateDetailScreen } from './screens/templates/TemplateDetailScreen.tsx';
+import { CampaignsScreen } from './screens/campaigns/CampaignsScreen.tsx';
+import { CampaignWizard } from './screens/campaigns/CampaignWizard.tsx';
+import { CampaignDetailScreen } from './screens/campaigns/CampaignDetailScreen.tsx';
 import { NoAccess, NotFound } from './components/Problems.tsx';
 
 /** Signed-out visitors see the sign-in form on any app URL, and return to it after signing in. */
@@ -38,6 +41,12 @@ function Root() {
 function AdminOnly({ children }: { children: React.ReactNode }) {
   const { isAdmin } = useSession();
   return isAdmin ? <>{children}</> : <NoAccess />;
+}
+
+/** Campaigns are for owners, admins and supervisors; agents get "No access" (the API answers 403 too). */
+function CampaignsOnly({ children }: { children: React.ReactNode }) {
+  const { role } = useSession();
+  return role && role !== 'agent' ? <>{children}</> : <NoAccess />;
 }
 
 const rootRoute = createRootRoute({ component: Root, notFoundComponent: NotFound });
@@ -119,6 +128,40 @@ const templateEditRoute = createRoute({
     );
   },
 });
+const campaignsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/campaigns',
+  component: () => (
+    <CampaignsOnly>
+      <CampaignsScreen />
+    </CampaignsOnly>
+  ),
+});
+const campaignNewRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/campaigns/new',
+  validateSearch: (s: Record<string, unknown>) => ({ draft: typeof s.draft === 'string' ? s.draft : undefined }),
+  component: function CampaignNewRoute() {
+    const { draft } = campaignNewRoute.useSearch();
+    return (
+      <CampaignsOnly>
+        <CampaignWizard key={draft ?? 'new'} {...(draft ? { draftId: draft } : {})} />
+      </CampaignsOnly>
+    );
+  },
+});
+const campaignRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/campaigns/$campaignId',
+  component: function CampaignRoute() {
+    const { campaignId } = campaignRoute.useParams();
+    return (
+      <CampaignsOnly>
+        <CampaignDetailScreen key={campaignId} campaignId={campaignId} />
+      </CampaignsOnly>
+    );
+  },
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -134,6 +177,9 @@ const routeTree = rootRoute.addChildren([
   templateNewRoute,
   templateRoute,
   templateEditRoute,
+  campaignsRoute,
+  campaignNewRoute,
+  campaignRoute,
   settingsRoute,
   settingsSectionRoute,
 ]);
