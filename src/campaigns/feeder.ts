@@ -93,13 +93,15 @@ async function rowsOf<T>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> {
 class TierBudget {
   private remaining = 0;
   private at = 0;
-  async take(ctx: AppContext, n: number): Promise<number> {
+  /** Outside any transaction: on PGlite the one connection is the transaction's while it lasts. */
+  async refresh(ctx: AppContext): Promise<void> {
     const now = ctx.clock.now();
-    if (now.getTime() - this.at > 5_000 || this.at > now.getTime()) {
-      const { limit } = await portfolioLimit(ctx.store.db);
-      this.remaining = Number.isFinite(limit) ? Math.max(0, limit - (await reachedOutsideWindow(ctx.store.db, now)).length) : Number.POSITIVE_INFINITY;
-      this.at = now.getTime();
-    }
+    if (now.getTime() - this.at <= 5_000 && this.at <= now.getTime()) return;
+    const { limit } = await portfolioLimit(ctx.store.db);
+    this.remaining = Number.isFinite(limit) ? Math.max(0, limit - (await reachedOutsideWindow(ctx.store.db, now)).length) : Number.POSITIVE_INFINITY;
+    this.at = now.getTime();
+  }
+  take(n: number): number {
     const granted = Math.min(n, this.remaining);
     this.remaining -= granted;
     return granted;
@@ -155,6 +157,7 @@ async function feedCampaign(ctx: AppContext, c: ActiveCampaign, o: FeederOptions
   }
   const def = templateDefinition(template);
   const facts: TemplateFacts = { ...def, pausedUntil: template.pausedUntil };
+  await budget.refresh(ctx);
   const hours = c.quiet_hours;
   const mapping = c.mapping?.template ?? null;
   const utilityRequiresOptIn = c.mapping?.options?.utilityRequiresOptIn ?? false;
@@ -233,7 +236,7 @@ async function feedCampaign(ctx: AppContext, c: ActiveCampaign, o: FeederOptions
     }
     // Messaging tier: only as many recipients outside a window as the portfolio has left in its rolling 24 h.
     const outside = ready.filter((x) => x.outside).length;
-    let allowed = outside > 0 ? await budget.take(ctx, outside) : 0;
+    let allowed = outside > 0 ? budget.take(outside) : 0;
     const retryAt = new Date(now.getTime() + (o.tierRetryMs ?? 60_000)).toISOString();
     const go: typeof ready = [];
     for (const x of ready) {

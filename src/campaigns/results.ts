@@ -16,12 +16,13 @@ export const RECIPIENT_STATES = ['pending', 'queued', 'sent', 'delivered', 'read
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
 
 /** The derived state of `r` (campaign_recipients) with `m` (messages) and `cv` (conversations) joined. */
+// Meta's timestamps are whole seconds: a reply in the same second as the send counts as after it.
 const STATE_SQL = sql`case
   when r.state in ('pending', 'excluded', 'skipped') then r.state
   when m.id is null then 'queued'
   when m.status = 'cancelled' then 'skipped'
   when m.status = 'failed' then 'failed'
-  when m.status in ('accepted', 'sent', 'delivered', 'read', 'played') and cv.last_inbound_at > coalesce(m.sent_at, m.at) then 'replied'
+  when m.status in ('accepted', 'sent', 'delivered', 'read', 'played') and cv.last_inbound_at >= date_trunc('second', coalesce(m.sent_at, m.at)) then 'replied'
   when m.status in ('read', 'played') then 'read'
   when m.status = 'delivered' then 'delivered'
   when m.status in ('accepted', 'sent') then 'sent'
@@ -183,7 +184,7 @@ function recipientsSql(campaignId: string, state: RecipientState | undefined, af
   return sql`select * from (
       select r.id, r.contact_id, coalesce(c.e164, c.bsuid) as phone, coalesce(c.name, c.profile_name) as name, ${STATE_SQL} as st, ${REASON_SQL} as reason,
         r.due_at, r.message_id, m.conversation_id, m.sent_at, m.delivered_at, m.read_at,
-        case when cv.last_inbound_at > coalesce(m.sent_at, m.at) and m.status not in ('queued', 'failed', 'cancelled') then cv.last_inbound_at end as replied_at,
+        case when cv.last_inbound_at >= date_trunc('second', coalesce(m.sent_at, m.at)) and m.status not in ('queued', 'failed', 'cancelled') then cv.last_inbound_at end as replied_at,
         m.errors->0 as error
       from campaign_recipients r
       join contacts c on c.id = r.contact_id
@@ -207,7 +208,7 @@ export async function listRecipients(db: Db, campaignId: string, q: { state?: Re
 /** CSV of every recipient with its state (pages of 5,000 so memory stays flat). */
 export async function* recipientsCsv(db: Db, campaignId: string, state?: RecipientState): AsyncGenerator<string> {
   await getCampaignRow(db, campaignId);
-  yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'error', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'message_id', 'conversation_id']) + '\r\n';
+  yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'error', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'message_id', 'conversation_id']);
   let after = 0;
   for (;;) {
     const rows = (await db.execute(recipientsSql(campaignId, state, after, 5_000))) as unknown as { rows: RecipientSqlRow[] };
@@ -215,7 +216,7 @@ export async function* recipientsCsv(db: Db, campaignId: string, state?: Recipie
     let out = '';
     for (const raw of rows.rows) {
       const r = recipientView(raw);
-      out += csvRow([r.contactId, r.phone, neutralise(r.name ?? ''), r.state, r.reason, r.error?.code ?? '', r.error?.text ?? '', r.sentAt, r.deliveredAt, r.readAt, r.repliedAt, r.messageId, r.conversationId]) + '\r\n';
+      out += csvRow([r.contactId, r.phone, neutralise(r.name ?? ''), r.state, r.reason, r.error?.code ?? '', r.error?.text ?? '', r.sentAt, r.deliveredAt, r.readAt, r.repliedAt, r.messageId, r.conversationId]);
     }
     yield out;
     after = Number(rows.rows[rows.rows.length - 1]!.id);
@@ -225,7 +226,7 @@ export async function* recipientsCsv(db: Db, campaignId: string, state?: Recipie
 /** CSV of who was left out and why: the launch's list, or (for a draft) the audience as it resolves now. */
 export async function* exclusionsCsv(db: Db, campaignId: string, now: Date): AsyncGenerator<string> {
   const row = await getCampaignRow(db, campaignId);
-  yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'reason', 'explanation']) + '\r\n';
+  yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'reason', 'explanation']);
   let source: SQL;
   if (row.state === 'draft') {
     const t = await loadTemplate(db, row.templateId);
@@ -239,7 +240,7 @@ export async function* exclusionsCsv(db: Db, campaignId: string, now: Date): Asy
     from (${source}) x join contacts c on c.id = x.contact_id order by x.reason, c.id`)) as unknown as { rows: { contact_id: string; phone: string | null; name: string | null; reason: string }[] };
   let out = '';
   for (const r of rows.rows) {
-    out += csvRow([r.contact_id, r.phone, neutralise(r.name ?? ''), r.reason, EXCLUSION_WORDS[r.reason as ExclusionReason] ?? '']) + '\r\n';
+    out += csvRow([r.contact_id, r.phone, neutralise(r.name ?? ''), r.reason, EXCLUSION_WORDS[r.reason as ExclusionReason] ?? '']);
     if (out.length > 1 << 20) {
       yield out;
       out = '';

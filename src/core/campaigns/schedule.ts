@@ -109,20 +109,19 @@ function offsetMs(at: Date, tz: string): number {
 
 /**
  * The instant at which the wall clock in `tz` shows this local time. A time skipped by a DST jump (02:30 on the
- * spring-forward night) maps to the moment after the jump; a repeated one (autumn) to its first occurrence.
+ * spring-forward night) moves forward by the gap (03:30), as Temporal's "compatible" does; a repeated one
+ * (autumn) takes its first occurrence.
  */
 export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, tz: string): Date {
   const naive = Date.UTC(year, month - 1, day, hour, minute);
-  const off1 = offsetMs(new Date(naive), tz);
-  let t = naive - off1;
-  const off2 = offsetMs(new Date(t), tz);
-  if (off2 !== off1) {
-    const t2 = naive - off2;
-    // The first occurrence of a repeated hour has the larger (pre-transition) offset; a skipped time round-trips to neither.
-    const p = localParts(new Date(t2), tz);
-    t = p.hour === hour && p.minute === minute ? Math.min(t, t2) : Math.max(t, t2);
-  }
-  return new Date(t);
+  // The offsets a day either side cover any transition near this time (zones change at most once a day).
+  const before = offsetMs(new Date(naive - 86_400_000), tz);
+  const after = offsetMs(new Date(naive + 86_400_000), tz);
+  const fits = [naive - before, naive - after].filter((t) => {
+    const p = localParts(new Date(t), tz);
+    return p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute;
+  });
+  return new Date(fits.length > 0 ? Math.min(...fits) : naive - before);
 }
 
 function minuteOfDay(at: Date, tz: string): number {
