@@ -47,7 +47,8 @@ suite('crash while sending [postgres]', () => {
     services.processor.start();
     const sc = sandbox.config;
     for (const n of sc.phoneNumbers) {
-      await upsertNumber(ctx, { phoneNumberId: n.id, wabaId: sc.waba.id, displayPhoneNumber: n.display_phone_number, accessToken: sc.accessToken, appSecret: sc.appSecret, verifyToken: sc.verifyToken, throughputMps: 80 });
+      // Paced well under the sandbox's cap: the run lasts long enough for ten kills to land mid-run.
+      await upsertNumber(ctx, { phoneNumberId: n.id, wabaId: sc.waba.id, displayPhoneNumber: n.display_phone_number, accessToken: sc.accessToken, appSecret: sc.appSecret, verifyToken: sc.verifyToken, throughputMps: 20 });
     }
     await sandbox.setWebhook(`${address}/webhooks/whatsapp`, sc.verifyToken);
   }, 60_000);
@@ -78,7 +79,7 @@ suite('crash while sending [postgres]', () => {
     while ((await count(sql`select count(*)::int as n from messages where direction = 'in'`)) < personas.length) await new Promise((r) => setTimeout(r, 50));
     const number = (await store.rows<{ id: string }>(sql`select id from phone_numbers order by created_at limit 1`))[0]!.id;
     const ctx = services.ctx;
-    const perPersona = 40; // within one pair-rate burst, so recipients never pace the run
+    const perPersona = 20; // well within one pair-rate burst, even with resends after a kill
     const total = personas.length * perPersona;
     for (let i = 0; i < perPersona; i++) {
       for (const p of personas) await enqueueMessage(ctx, { phoneNumberId: number, to: `+${p.wa_id}`, body: { type: 'text', text: { body: `mensaje ${i}` } } });
@@ -98,9 +99,12 @@ suite('crash while sending [postgres]', () => {
     }
     expect(midRun).toBe(10);
     const last = startChild();
-    const until = Date.now() + 90_000;
+    const until = Date.now() + 180_000;
     while ((await count(sql`select count(*)::int as n from outbound_messages where state in ('queued', 'sending')`)) > 0) {
-      if (Date.now() > until) throw new Error('the dispatcher did not finish');
+      if (Date.now() > until) {
+        const states = await store.rows(sql`select state, attempts, count(*)::int as n, min(not_before) as next from outbound_messages group by state, attempts order by state, attempts`);
+        throw new Error(`the dispatcher did not finish: ${JSON.stringify(states)}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     last.kill('SIGKILL');
@@ -115,5 +119,5 @@ suite('crash while sending [postgres]', () => {
     expect(perMessage.size).toBe(total);
     expect([...perMessage.values()].filter((n) => n !== 1)).toEqual([]);
     expect(await count(sql`select count(*)::int as n from outbound_messages where state = 'accepted'`)).toBe(total);
-  }, 180_000);
+  }, 300_000);
 });
