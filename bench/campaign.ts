@@ -68,7 +68,7 @@ interface SandboxConfig { apiVersion: string; accessToken: string; appSecret: st
 async function setup(store: Store, url: string, mps: number) {
   const cfg = await getJson<SandboxConfig>(`${url}/_sandbox/config`);
   const ctx: AppContext = {
-    store, clock: systemClock, secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-key-0001'), logger: pino({ level: 'warn' }),
+    store, clock: systemClock, secrets: secretsFromKey('test-key-test-key-test-key-test-key-0001') /* the sender child (test fixture) uses it too */, logger: pino({ level: 'warn' }),
     events: new DomainEvents(), cloudApi: { baseUrl: url, version: cfg.apiVersion }, mediaDir: os.tmpdir(),
   };
   const numbers: { id: string; metaId: string }[] = [];
@@ -253,7 +253,7 @@ async function kill(times: number, recipients: number) {
     });
     const script = fileURLToPath(new URL('../test/campaigns/fixtures/sender-child.ts', import.meta.url));
     const start = () => {
-      const ch = spawn(process.execPath, ['--import', 'tsx', script, dbUrl!, url, '3000'], { stdio: 'ignore' });
+      const ch = spawn(process.execPath, ['--import', 'tsx', script, dbUrl!, url, '20000'], { stdio: 'ignore' });
       children.push(ch);
       return ch;
     };
