@@ -13,6 +13,7 @@ Commands:
   backup <file>      back up the embedded database
   restore <file>     restore the embedded database from a backup
   import contacts <file.csv>   import contacts from a CSV file (dry run, mapping, report)
+  campaign list | status <id>  campaigns and a live progress bar
   users link [email]  print a one-time sign-in link (lost owner link, forgotten password)
   help [command]     show help
 
@@ -29,6 +30,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   restore: async () => (await import('./commands/backup.ts')).runRestore,
   import: async () => (await import('./commands/import.ts')).run,
   users: async () => (await import('./commands/users.ts')).run,
+  campaign: async () => (await import('./commands/campaign.ts')).run,
 };
 
 export async function main(argv: string[]): Promise<number> {
