@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<void> {
   if (what === 'status' && !id) throw new UsageError('Say which campaign: charla campaign status <id> (ids from `charla campaign list`).');
   const intervalMs = Math.max(0.2, Number(values.interval ?? 1)) * 1000;
   const config = loadConfig(process.env, { 'data-dir': values['data-dir'], 'database-url': values['database-url'] });
-  const opened = await openStore(config, 'charla campaign', { migrate: false });
+  const opened = await openStore(config, 'charla campaign');
   const db = opened.store.db;
   try {
     if (what === 'list') {
