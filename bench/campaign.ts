@@ -29,6 +29,7 @@ import { countAudience } from '../src/campaigns/audience.ts';
 import { actualCost, type CampaignEstimate } from '../src/core/campaigns/estimate.ts';
 import { marketOfPhone } from '../src/core/market.ts';
 import type { RateTable } from '../src/core/pricing/rate-card.ts';
+import { acceptanceRates } from './lib/rates.ts';
 
 const { values } = parseArgs({
   options: {
@@ -115,18 +116,8 @@ async function sandboxSends(url: string): Promise<{ phoneNumberId: string; accep
 }
 
 function rateStats(times: number[], mps: number) {
-  times.sort((a, b) => a - b);
-  const first = times[0] ?? 0;
-  const last = times[times.length - 1] ?? 0;
-  let busiest = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= 1000) j++;
-    busiest = Math.max(busiest, i - j + 1);
-  }
-  const from = first + 2000;
-  const to = last - 1000;
-  const steady = to > from ? times.filter((t) => t >= from && t < to).length / ((to - from) / 1000) : 0;
-  return { sends: times.length, steadyPct: Number(((steady / mps) * 100).toFixed(1)), busiestPct: Number(((busiest / mps) * 100).toFixed(1)), seconds: Number(((last - first) / 1000).toFixed(1)) };
+  const r = acceptanceRates(times, mps);
+  return { sends: r.sends, steadyPct: Number(r.steadyPct.toFixed(1)), busiestPct: Number(r.busiestPct.toFixed(1)), seconds: Number(r.seconds.toFixed(1)) };
 }
 
 async function throughput(campaigns: number, recipients: number, mps: number) {

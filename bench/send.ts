@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
 import type { Store } from '../src/store/connection.ts';
 import { openBenchStore } from './lib/store.ts';
+import { acceptanceRates } from './lib/rates.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { upsertNumber } from '../src/messaging/numbers.ts';
 import { startDispatcher } from '../src/messaging/dispatcher.ts';
@@ -120,23 +121,7 @@ async function main(): Promise<void> {
     const throttle = errors.filter((e) => e.code === '130429' || e.code === '131056').reduce((n, e) => n + Number(e.n), 0);
     const states = await store.rows<{ state: string; n: number | string }>(sql`select state, count(*) as n from outbound_messages group by 1`);
 
-    const perNumberStats = ours.map((n) => {
-      const times = sends.filter((s) => s.phoneNumberId === n.metaId).map((s) => s.acceptedAt).sort((a, b) => a - b);
-      const first = times[0] ?? 0;
-      const last = times[times.length - 1] ?? 0;
-      // Busiest second: the most sends in any 1 s sliding window (what Meta's 1-second bucket sees).
-      let busiest = 0;
-      for (let i = 0, j = 0; i < times.length; i++) {
-        while (times[i]! - times[j]! >= 1000) j++;
-        busiest = Math.max(busiest, i - j + 1);
-      }
-      // Steady: the rate between 2 s after the first send and 1 s before the last (warm-up and tail excluded).
-      const from = first + 2000;
-      const to = last - 1000;
-      const steadyCount = times.filter((t) => t >= from && t < to).length;
-      const steady = to > from ? steadyCount / ((to - from) / 1000) : 0;
-      return { sends: times.length, busiest, steady, busiestPct: (busiest / mps) * 100, steadyPct: (steady / mps) * 100 };
-    });
+    const perNumberStats = ours.map((n) => acceptanceRates(sends.filter((s) => s.phoneNumberId === n.metaId).map((s) => s.acceptedAt), mps));
     const min = (k: 'busiestPct' | 'steadyPct') => Math.min(...perNumberStats.map((s) => s[k]));
     const avg = (k: 'busiestPct' | 'steadyPct') => perNumberStats.reduce((a, s) => a + s[k], 0) / perNumberStats.length;
     const result = {
