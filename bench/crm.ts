@@ -1,15 +1,18 @@
 /**
  * CRM reads benchmark: contact search (name prefix, number prefix) and segment counts over a realistic
  * workspace — 100k contacts with tags, consents, custom fields, conversations and 1M messages.
- *   npx tsx bench/crm.ts [--engine postgres|pglite] [--contacts 100000] [--messages 1000000] [--runs 30] [--extra-indexes]
+ *   npx tsx bench/crm.ts [--engine postgres|pglite] [--contacts 100000] [--messages 1000000] [--runs 30] [--explain]
  * PostgreSQL: a fresh database next to TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
- * dropped afterwards. --extra-indexes creates the indexes proposed for messages (see BENCHMARKS.md) before measuring.
+ * dropped afterwards. Rows are written directly, so the engagement roll-ups on contacts are then derived
+ * with refreshEngagement('all') — what migration 0007 does to an existing database — and that is timed too.
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../src/store/connection.ts';
 import { segmentWhere } from '../src/crm/segments.ts';
+import { refreshEngagement } from '../src/crm/engagement.ts';
+import { listContacts } from '../src/crm/contacts.ts';
 import { openBenchStore } from './lib/store.ts';
 
 const { values } = parseArgs({
@@ -18,11 +21,10 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '100000' },
     messages: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '30' },
-    'extra-indexes': { type: 'boolean', default: false },
     /** Print each segment count's plan (EXPLAIN ANALYZE) instead of timing only. */
     explain: { type: 'boolean', default: false },
-    /** Also measure hand-written equivalents over engagement roll-up columns on contacts (the proposed fix). */
-    rollup: { type: 'boolean', default: false },
+    /** Leave the seeded database in place (its URL is printed) for looking at plans by hand. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const engine = values.engine === 'pglite' ? 'pglite' : 'postgres';
@@ -30,7 +32,7 @@ const N = Number(values.contacts);
 const M = Number(values.messages);
 const RUNS = Number(values.runs);
 
-async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
+async function openStore() {
   return openBenchStore(engine, { poolSize: 4 });
 }
 
@@ -101,12 +103,6 @@ async function seed(store: Store): Promise<void> {
     from (select conversation_id, max(at) last from messages where direction = 'in' group by conversation_id) m where m.conversation_id = cv.id`);
 }
 
-// Indexes proposed to the schema owner; created only with --extra-indexes to show their effect.
-const EXTRA_INDEXES = [
-  sql`create index if not exists messages_template_delivered_idx on messages (coalesce(delivered_at, read_at)) where direction = 'out' and type = 'template'`,
-  sql`create index if not exists messages_template_read_idx on messages (read_at) where direction = 'out' and type = 'template'`,
-];
-
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -127,29 +123,26 @@ async function measure(label: string, queries: (() => Promise<unknown>)[], rows:
 }
 
 async function main(): Promise<void> {
-  const { store, drop } = await openStore();
+  const { store, drop, url } = await openStore();
   try {
     const t0 = performance.now();
     await seed(store);
-    if (values['extra-indexes']) for (const q of EXTRA_INDEXES) await store.db.execute(q);
     await store.db.execute(sql`analyze`);
+    const t1 = performance.now();
+    await refreshEngagement(store.db, 'all');
+    console.log(`engagement roll-ups derived for all contacts in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    await store.db.execute(sql`vacuum analyze`);
     const counts = (await store.rows<Record<string, number>>(sql`select (select count(*) from contacts)::int contacts, (select count(*) from messages)::int messages,
       (select count(*) from conversations)::int conversations, (select count(*) from contact_tags)::int contact_tags, (select count(*) from consents)::int consents`))[0]!;
     console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s:`, counts);
     const rows: string[] = [];
     console.log('| query | p50 ms | p95 ms |\n|---|---|---|');
     const prefixes = ['an', 'mar', 'jo', 'lu', 'car', 'ped', 'sof', 'ga', 'al', 'dan'];
-    await measure('search: name prefix, order by name, limit 50', prefixes.map((p) => () => store.rows(sql`
-      select id, name, profile_name, wa_id from contacts where merged_into is null and lower(coalesce(name, profile_name)) like ${p} || '%'
-      order by lower(coalesce(name, profile_name)), id limit 50`)), rows);
-    await measure('search: name prefix, newest first, limit 50', prefixes.map((p) => () => store.rows(sql`
-      select id, name, profile_name, wa_id from contacts where merged_into is null and lower(coalesce(name, profile_name)) like ${p} || '%'
-      order by created_at desc, id desc limit 50`)), rows);
+    // Search is what GET /api/v1/contacts?q= runs (listContacts: newest first, a page of 50 with its tags).
+    await measure('search (API): name or username prefix, newest first, page of 50', prefixes.map((p) => () => listContacts(store.db, { q: p, limit: 50 })), rows);
     const numbers = ['34', '3400001', '52000', '5700004', '1809000012', '54000009'];
-    await measure('search: number prefix, order by wa_id, limit 50', numbers.map((p) => () => store.rows(sql`
-      select id, name, profile_name, wa_id from contacts where merged_into is null and wa_id like ${p} || '%' order by wa_id limit 50`)), rows);
-    await measure('search: number prefix, newest first, limit 50', numbers.map((p) => () => store.rows(sql`
-      select id, name, profile_name, wa_id from contacts where merged_into is null and wa_id like ${p} || '%' order by created_at desc, id desc limit 50`)), rows);
+    await measure('search (API): number prefix, newest first, page of 50', numbers.map((p) => () => listContacts(store.db, { q: `+${p}`, limit: 50 })), rows);
+    await measure('search (API): exact e-mail', ['c17@example.com', 'c90211@example.com', 'nadie@example.com'].map((e) => () => listContacts(store.db, { q: e, limit: 50 })), rows);
     const FILTERS = [
       'kind = lead and tag = "vip" and consent.marketing = opted_in',
       'country in (ES, MX) and last_inbound within 30d',
@@ -170,38 +163,12 @@ async function main(): Promise<void> {
       }
       await measure(`count: \`${f}\` (${n})`, [() => store.rows(sql`select count(*)::int n from contacts c where ${where}`)], rows);
     }
-    if (values.rollup) {
-      // Proposed: contacts carry their latest engagement, kept by the inbound/status processors.
-      await store.db.execute(sql`alter table contacts add column last_inbound_at timestamptz, add column last_template_delivered_at timestamptz,
-        add column last_template_read_at timestamptz, add column last_replied_at timestamptz`);
-      await store.db.execute(sql`update contacts c set last_inbound_at = e.li, last_template_delivered_at = e.ld, last_template_read_at = e.lr, last_replied_at = e.lp
-        from (select cv.contact_id, max(cv.last_inbound_at) li,
-                max(coalesce(m.delivered_at, m.read_at)) filter (where m.type = 'template' and m.direction = 'out') ld,
-                max(m.read_at) filter (where m.type = 'template' and m.direction = 'out') lr,
-                max(cv.last_inbound_at) filter (where cv.last_inbound_at > (select min(t.at) from messages t where t.conversation_id = cv.id and t.direction = 'out' and t.type = 'template')) lp
-              from conversations cv left join messages m on m.conversation_id = cv.id group by cv.contact_id) e
-        where e.contact_id = c.id`);
-      await store.db.execute(sql`vacuum analyze contacts`);
-      const t30 = new Date(now.getTime() - 30 * 86_400_000).toISOString();
-      const t14 = new Date(now.getTime() - 14 * 86_400_000).toISOString();
-      const ROLLUP: [string, SQL][] = [
-        ['country in (ES, MX) and last_inbound within 30d', sql`c.merged_into is null and c.country in ('ES', 'MX') and c.last_inbound_at >= ${t30}::timestamptz`],
-        ['market = "Rest of Latin America" and engagement.read within 14d and conversation.state = open',
-          sql`c.merged_into is null and c.market = 'Rest of Latin America' and c.last_template_read_at >= ${t14}::timestamptz and c.id in (select contact_id from conversations where state = 'open')`],
-        ['consent.marketing = opted_in and not engagement.delivered within 30d',
-          sql`c.merged_into is null and c.id in (select contact_id from consents where category = 'marketing' and state = 'opted_in') and not coalesce(c.last_template_delivered_at >= ${t30}::timestamptz, false)`],
-        ['engagement.replied within 30d and consent.marketing != opted_out',
-          sql`c.merged_into is null and c.last_replied_at >= ${t30}::timestamptz and not c.id in (select contact_id from consents where category = 'marketing' and state = 'opted_out')`],
-        ['name starts with "ana" and last_inbound never', sql`c.merged_into is null and c.last_inbound_at is null and starts_with(translate(lower(coalesce(c.name, c.profile_name)), 'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy'), 'ana')`],
-      ];
-      for (const [label, where] of ROLLUP) {
-        const n = (await store.rows<{ n: number }>(sql`select count(*)::int n from contacts c where ${where}`))[0]!.n;
-        await measure(`roll-up: \`${label}\` (${n})`, [() => store.rows(sql`select count(*)::int n from contacts c where ${where}`)], rows);
-      }
-    }
-    console.log(`\n${engine}, ${os.cpus().length} vCPU, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, extra indexes: ${values['extra-indexes'] ? 'yes' : 'no'}`);
+    console.log(`\n${engine}, ${os.cpus().length} vCPU, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   } finally {
-    await drop();
+    if (values.keep) {
+      console.log(`kept: ${url ?? 'pglite (in memory: gone)'}`);
+      await store.close();
+    } else await drop();
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { parsePhone, parseBsuid, countryOfPhone, countryOfBsuid } from '../core/phone.ts';
@@ -250,7 +250,8 @@ export async function listContacts(db: Db, query: ListQuery): Promise<{ data: Co
     else if (q.includes('@')) conds.push(eq(sql`lower(${contacts.email})`, q.toLowerCase()));
     else {
       const prefix = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-      conds.push(or(sql`lower(coalesce(${contacts.name}, ${contacts.profileName})) like ${prefix}`, ilike(contacts.username, prefix))!);
+      // Both sides have a lower(...) text_pattern_ops index, so this is a BitmapOr, not a scan of every contact.
+      conds.push(or(sql`lower(coalesce(${contacts.name}, ${contacts.profileName})) like ${prefix}`, sql`lower(${contacts.username}) like ${prefix}`)!);
     }
   }
   if (query.kind) conds.push(eq(contacts.kind, query.kind));

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/connection.ts';
 import { contacts, conversations, messages } from '../messaging/schema.ts';
 import { consentEvents, consents, contactTags } from './schema.ts';
+import { refreshEngagement } from './engagement.ts';
 
 const IDENTITY = ['waId', 'e164', 'bsuid', 'parentBsuid', 'username'] as const;
 const PROFILE = ['profileName', 'name', 'email', 'organizationId', 'ownerId', 'preferredLanguage', 'timeZone', 'country', 'market'] as const;
@@ -64,4 +65,6 @@ export async function mergeContacts(db: Db, keepId: string, goneId: string, now:
     .where(eq(contacts.id, keepId));
   // Links to the merged record (earlier merges into it) now point at the survivor.
   await db.update(contacts).set({ mergedInto: keepId }).where(eq(contacts.mergedInto, goneId));
+  // The survivor now holds both histories; the tombstone holds none.
+  await refreshEngagement(db, { contactIds: [keepId, goneId] });
 }

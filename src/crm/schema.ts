@@ -52,7 +52,8 @@ export const contactTags = pgTable(
     tagId: uuid('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_idx').on(t.tagId)],
+  // tag → contacts from the index alone (segment filters on tags).
+  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_contact_idx').on(t.tagId, t.contactId)],
 );
 
 /** Current consent per contact and category; the history with evidence is in consent_events. */
@@ -66,7 +67,8 @@ export const consents = pgTable(
     state: text('state').notNull(),
     at: ts('at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.category] }), index('consents_category_state_idx').on(t.category, t.state)],
+  // (category, state) → contacts from the index alone (segment filters and audience exclusions on consent).
+  (t) => [primaryKey({ columns: [t.contactId, t.category] }), index('consents_category_state_contact_idx').on(t.category, t.state, t.contactId)],
 );
 
 export const consentEvents = pgTable(

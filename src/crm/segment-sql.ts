@@ -3,7 +3,7 @@
  * `contacts c`. Values are always bound parameters; identifiers come only from the constants below.
  *
  * Every condition is two-valued (never NULL) so that "not" and "!=" mean exactly the opposite of the
- * positive form, as in the evaluator. Related tables are reached with `c.id in (select contact_id …)`:
+ * positive form, as in the evaluator. Engagement filters read the roll-up columns on contacts. Related tables are reached with `c.id in (select contact_id …)`:
  * at the top level PostgreSQL turns that into a semi-join, and under or/not into a hashed subplan
  * computed once — both fast, unlike a correlated EXISTS evaluated per contact.
  */
@@ -70,42 +70,31 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
   }
 }
 
-/** (contact_id, at) of each event kind, restricted by a condition on its time. */
-function events(e: TimeEvent, at: (t: SQL) => SQL): SQL {
-  switch (e) {
-    case 'last_inbound':
-      return sql`select cv.contact_id from conversations cv where ${at(sql.raw('cv.last_inbound_at'))}`;
-    case 'delivered':
-    case 'read': {
-      // A read message was delivered even when Meta sent no separate "delivered" status.
-      const t = sql.raw(e === 'read' ? 'm.read_at' : 'coalesce(m.delivered_at, m.read_at)');
-      return sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
-        where m.direction = 'out' and m.type = 'template' and ${at(t)}`;
-    }
-    case 'replied':
-      // The latest reply in a conversation is its latest inbound message, provided a template went out
-      // before it (if the latest inbound precedes every template, no inbound follows one). So conversations
-      // answer it: their last_inbound_at, and one probe of messages_conversation_at_idx for an earlier template.
-      return sql`select cv.contact_id from conversations cv
-        where ${at(sql.raw('cv.last_inbound_at'))}
-          and exists (select 1 from messages m where m.conversation_id = cv.id and m.direction = 'out' and m.type = 'template' and m.at < cv.last_inbound_at)`;
-  }
-}
+// The engagement roll-ups on contacts (src/crm/engagement.ts), one column per event, each the latest time.
+const EVENT_COLUMNS: Record<TimeEvent, SQL> = {
+  last_inbound: sql.raw('c.last_inbound_at'),
+  delivered: sql.raw('c.last_template_delivered_at'),
+  read: sql.raw('c.last_template_read_at'),
+  replied: sql.raw('c.last_replied_at'),
+};
 
-function eventAt(e: TimeEvent): SQL {
-  return sql.raw(e === 'read' ? 'm.read_at' : e === 'delivered' ? 'coalesce(m.delivered_at, m.read_at)' : 'cv.last_inbound_at');
-}
-
+/**
+ * Every time test asks about the latest event: "within"/"after" means the latest is late enough, "before"
+ * that it is early. Written as `col is not null and col >= $1` (two-valued, and the planner estimates it
+ * from the column's statistics and can use its partial index — a coalesce() would hide both).
+ */
 function timeSql(e: TimeEvent, test: TimeTest, now: Date): SQL {
+  const col = EVENT_COLUMNS[e];
+  const known = (cond: SQL) => sql`(${col} is not null and ${cond})`;
   switch (test.op) {
     case 'within':
-      return sql`c.id in (${events(e, (t) => sql`${t} >= ${ts(new Date(now.getTime() - test.ms).toISOString())}`)})`;
+      return known(sql`${col} >= ${ts(new Date(now.getTime() - test.ms).toISOString())}`);
     case 'after':
-      return sql`c.id in (${events(e, (t) => (test.inclusive ? sql`${t} >= ${ts(test.at)}` : sql`${t} > ${ts(test.at)}`))})`;
+      return known(test.inclusive ? sql`${col} >= ${ts(test.at)}` : sql`${col} > ${ts(test.at)}`);
     case 'before':
-      return sql`c.id in (${events(e, (t) => sql`${t} is not null`)} group by cv.contact_id having max(${eventAt(e)}) < ${ts(test.at)})`;
+      return known(sql`${col} < ${ts(test.at)}`);
     case 'never':
-      return sql`not c.id in (${events(e, (t) => sql`${t} is not null`)})`;
+      return sql`${col} is null`;
   }
 }
 

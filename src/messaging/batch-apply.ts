@@ -7,6 +7,7 @@ import { canonicalWaId, phoneVariants } from '../core/phone-variants.ts';
 import { contacts, conversations, mediaFiles, messages, phoneNumbers } from './schema.ts';
 import type { DomainEventMap } from '../context.ts';
 import { applyConsentKeywords, type KeywordCandidate } from '../crm/consent.ts';
+import { refreshInboundEngagement, refreshTemplateEngagement } from '../crm/engagement.ts';
 
 type Emitted = { [K in keyof DomainEventMap]: [K, DomainEventMap[K]] }[keyof DomainEventMap];
 
@@ -185,11 +186,14 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
         referral_at = greatest(c.referral_at, v.referral_at)
       from (values ${rows}) as v(id, at, unread, referral, referral_at)
       where c.id = v.id`);
+    await refreshInboundEngagement(tx, { conversationIds: updates.map(([id]) => id) });
   }
   if (media.length) await tx.insert(mediaFiles).values(media).onConflictDoNothing();
   for (const k of await applyConsentKeywords(tx, keywordCandidates)) emitted.push(['consent.keyword', k]);
   for (const id of perConv.keys()) emitted.push(['conversation.updated', { conversationId: id }]);
 }
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 function stateOf(row: { status: string; sentAt: Date | null; deliveredAt: Date | null; readAt: Date | null; playedAt: Date | null; failedAt: Date | null; errors: unknown }): StatusState {
   const status = (['accepted', 'sent', 'delivered', 'read', 'played', 'failed'] as const).includes(row.status as OutboundStatus) ? (row.status as OutboundStatus) : 'accepted';
@@ -201,7 +205,7 @@ async function applyStatuses(tx: Db, statuses: StatusEvent[], emitted: Emitted[]
   const wamids = [...new Set(statuses.map((s) => s.wamid))];
   const rows = await tx
     .select({
-      id: messages.id, wamid: messages.wamid, conversationId: messages.conversationId, status: messages.status, sentAt: messages.sentAt,
+      id: messages.id, wamid: messages.wamid, conversationId: messages.conversationId, type: messages.type, status: messages.status, sentAt: messages.sentAt,
       deliveredAt: messages.deliveredAt, readAt: messages.readAt, playedAt: messages.playedAt, failedAt: messages.failedAt, errors: messages.errors, pricing: messages.pricing,
     })
     .from(messages)
@@ -245,6 +249,8 @@ async function applyStatuses(tx: Db, statuses: StatusEvent[], emitted: Emitted[]
     for (const { row, state, statusChanged } of changed) {
       if (statusChanged) emitted.push(['message.status', { messageId: row.id, conversationId: row.conversationId, status: state.status }]);
     }
+    const engaged = changed.filter(({ row, state }) => row.type === 'template' && (!sameTime(row.deliveredAt, state.delivered_at) || !sameTime(row.readAt, state.read_at)));
+    await refreshTemplateEngagement(tx, { conversationIds: engaged.map(({ row }) => row.conversationId) });
   }
   return left;
 }

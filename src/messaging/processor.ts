@@ -6,6 +6,7 @@ import { mergeStatus, type OutboundStatus, type StatusState } from '../core/stat
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
 import { applyBatch } from './batch-apply.ts';
 import { applyConsentKeywords } from '../crm/consent.ts';
+import { refreshInboundEngagement, refreshTemplateEngagement } from '../crm/engagement.ts';
 import { resolveContact } from './contacts.ts';
 import { getOrCreateConversation, recordInbound } from './conversations.ts';
 import { applyTemplateEvent } from '../templates/events.ts';
@@ -66,6 +67,7 @@ async function applyMessage(a: ApplyContext, ev: InboundMessageEvent): Promise<v
   // Any customer message opens or extends the window; a system notice is not the customer writing.
   if (ev.type !== 'system') {
     await recordInbound(a.tx, conversation.id, ev.at, { referral: ev.referral ?? undefined, countsAsUnread: ev.type !== 'reaction' });
+    await refreshInboundEngagement(a.tx, { conversationIds: [conversation.id] });
   }
   const media = MEDIA_TYPES.has(ev.type) ? (ev.message[ev.type] as Record<string, unknown> | undefined) : undefined;
   if (media && typeof media.id === 'string') {
@@ -137,6 +139,7 @@ async function mergeInto(a: ApplyContext, ev: Pick<StatusEvent, 'wamid' | 'ourId
   if (ev.pricing && !row.pricing) set.pricing = ev.pricing;
   if (Object.keys(set).length === 0) return true;
   await a.tx.update(messages).set(set).where(eq(messages.id, row.id));
+  if (row.type === 'template' && (set.deliveredAt || set.readAt)) await refreshTemplateEngagement(a.tx, { conversationIds: [row.conversationId] });
   if (merge.statusChanged) {
     a.emitted.push(['message.status', { messageId: row.id, conversationId: row.conversationId, status: merge.state.status }]);
   }

@@ -66,6 +66,15 @@ export const contacts = pgTable(
     fields: jsonb('fields').notNull().default({}),
     /** Set on the record that was merged into another (kept for history; hidden from lists). */
     mergedInto: uuid('merged_into'),
+    /**
+     * Engagement roll-ups for segment filters, kept by the message processor (src/crm/engagement.ts):
+     * latest inbound message, latest template delivered / read, latest reply to a template. Derived
+     * from conversations and messages; refreshEngagement() recomputes them.
+     */
+    lastInboundAt: ts('last_inbound_at'),
+    lastTemplateDeliveredAt: ts('last_template_delivered_at'),
+    lastTemplateReadAt: ts('last_template_read_at'),
+    lastRepliedAt: ts('last_replied_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -78,6 +87,13 @@ export const contacts = pgTable(
     // text_pattern_ops: prefix search (LIKE 'ana%') uses the index whatever the collation.
     index('contacts_name_prefix_idx').on(sql`lower(coalesce(${t.name}, ${t.profileName})) text_pattern_ops`),
     index('contacts_wa_id_prefix_idx').on(sql`${t.waId} text_pattern_ops`),
+    index('contacts_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
+    // Engagement filters ("engagement.read within 14d") are usually selective: a bitmap scan of these beats
+    // scanning every contact. last_inbound_at has none: it changes on every inbound message (an index would
+    // make each of those updates touch every index of contacts) and its filters are usually broad.
+    index('contacts_last_template_delivered_idx').on(t.lastTemplateDeliveredAt).where(sql`last_template_delivered_at is not null`),
+    index('contacts_last_template_read_idx').on(t.lastTemplateReadAt).where(sql`last_template_read_at is not null`),
+    index('contacts_last_replied_idx').on(t.lastRepliedAt).where(sql`last_replied_at is not null`),
   ],
 );
 
@@ -115,6 +131,8 @@ export const conversations = pgTable(
     index('conversations_team_idx').on(t.teamId, t.state, t.lastMessageAt),
     // Threads of a contact (inbox number search, contact page, batch lookups by contact).
     index('conversations_contact_idx').on(t.contactId),
+    // Segment filters on conversation state read the contacts of a state from this index alone.
+    index('conversations_state_contact_idx').on(t.state, t.contactId),
   ],
 );
 
@@ -149,9 +167,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_wamid_key').on(t.wamid),
     index('messages_conversation_at_idx').on(t.conversationId, t.at),
-    // Segment filters on template engagement (delivered / read within N days).
-    index('messages_template_delivered_idx').on(sql`coalesce(${t.deliveredAt}, ${t.readAt})`).where(sql`direction = 'out' and type = 'template'`),
-    index('messages_template_read_idx').on(t.readAt).where(sql`direction = 'out' and type = 'template'`),
+    // Templates of a conversation: the engagement roll-ups (delivered/read, "a template before this reply").
+    index('messages_template_conversation_idx').on(t.conversationId, t.at).where(sql`direction = 'out' and type = 'template'`),
   ],
 );
 

@@ -9,6 +9,7 @@ import { contacts, conversations, messages, phoneNumbers } from '../../src/messa
 import { consents, contactTags, customFields, organizations, tags } from '../../src/crm/schema.ts';
 import { segmentCondition } from '../../src/crm/segment-sql.ts';
 import { countMatching, previewFilter, segmentWhere } from '../../src/crm/segments.ts';
+import { refreshEngagement } from '../../src/crm/engagement.ts';
 
 const NOW = new Date('2026-11-02T10:00:00Z');
 const HOUR = 3_600_000;
@@ -181,6 +182,8 @@ describeEachEngine('segments: SQL agrees with the evaluator', (ctx) => {
         conversationId: m.conv, direction: m.direction, type: m.type, content: {}, status: m.direction === 'in' ? 'received' : 'sent', at: m.at, deliveredAt: m.deliveredAt, readAt: m.readAt,
       })));
     }
+    // Rows written directly, as a migration's backfill would meet them: derive the engagement roll-ups.
+    await refreshEngagement(db, 'all');
   });
 
   const idsOf = async (where: ReturnType<typeof sql>) =>
