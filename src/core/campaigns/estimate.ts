@@ -1,9 +1,11 @@
-// The cost and duration of a campaign before it is launched (issue 8), pure. Prices come from the rate card valid
-// at the send date (spec §5.2 PMP): charged = a delivered template outside the free cases; free = utility inside an
-// open customer-service window, anything inside a free-entry-point window. Volume tiers (utility, authentication)
-// continue from the month's charged count per market × category. Amounts are exact decimals.
-import { add, dec, discount, formatDecimal, mulInt, roundTo, ZERO, type Decimal } from '../pricing/decimal.ts';
-import type { RateCard, VolumeTier } from '../pricing/rate-card.ts';
+// The cost and duration of a campaign before it is launched (issue 8), pure. The campaign classifies its audience
+// in SQL (charged, or free: utility inside an open customer-service window, anything inside a free-entry-point
+// window) and the pricing core (core/pricing/estimate.ts, priceCharges) prices the counts: rate card valid at the
+// send date, volume tiers continuing from the month's charged count, exact decimals. Actual cost uses the same.
+import { formatDecimal, roundTo, type Decimal } from '../pricing/decimal.ts';
+import type { RateCard, TieredCategory } from '../pricing/rate-card.ts';
+import { minorUnits, priceCharges, type ChargeCounts, type MonthToDate, type PricedCategory } from '../pricing/estimate.ts';
+import type { Market } from '../market.ts';
 import type { TierPlan } from './tier.ts';
 
 export type PricingKind = 'regular' | 'free_customer_service' | 'free_entry_point';
@@ -58,64 +60,43 @@ export interface CampaignEstimate {
   tier: { limit: number | null; used: number; now: number; later: { at: string; count: number }[] };
 }
 
-function tierBands(tiers: readonly VolumeTier[], market: string, category: string): VolumeTier[] {
-  return tiers.filter((t) => t.market === market && t.category === category).sort((a, b) => a.from - b.from);
+/** Campaign lines (classified in SQL) as the pricing core's charge counts, one per market × category. */
+function chargeCounts(lines: readonly EstimateLine[]): ChargeCounts[] {
+  const by = new Map<string, ChargeCounts>();
+  for (const l of lines) {
+    if (l.count <= 0) continue;
+    const key = `${l.market}|${l.category}`;
+    const c = by.get(key) ?? { market: l.market as Market, category: l.category as PricedCategory, count: 0, charged: 0, free: { customerService: 0, entryPoint: 0, openConversation: 0 } };
+    by.set(key, c);
+    c.count += l.count;
+    if (l.pricing === 'regular') c.charged += l.count;
+    else if (l.pricing === 'free_entry_point') c.free.entryPoint += l.count;
+    else c.free.customerService += l.count;
+  }
+  return [...by.values()];
 }
 
-/** Cost of `n` charged messages, numbered from `after + 1` in the month, at `base` with volume bands. */
-export function chargedCost(base: Decimal, bands: readonly VolumeTier[], after: number, n: number): Decimal {
-  if (n <= 0) return ZERO;
-  if (bands.length === 0) return mulInt(base, n);
-  let total = ZERO;
-  let i = after + 1;
-  const end = after + n;
-  while (i <= end) {
-    const band = bands.find((b) => i >= b.from && (b.to === null || i <= b.to));
-    const next = bands.filter((b) => b.from > i).map((b) => b.from)[0];
-    const stop = band ? Math.min(end, band.to ?? end) : Math.min(end, (next ?? end + 1) - 1);
-    const count = stop - i + 1;
-    const rate = band ? (band.rate !== undefined ? dec(band.rate) : band.discountPercent !== undefined ? discount(base, dec(band.discountPercent)) : base) : base;
-    total = add(total, mulInt(rate, count));
-    i = stop + 1;
-  }
-  return total;
+function monthToDateList(m: Readonly<Record<string, number>> = {}): MonthToDate[] {
+  return Object.entries(m).map(([key, charged]) => {
+    const [market, category] = key.split('|');
+    return { market: market as Market, category: category as TieredCategory, charged };
+  });
+}
+
+const NO_RATES: Pick<RateCard, 'rates' | 'tiers'> = { rates: {}, tiers: [] };
+
+/** Exact and rounded (to the currency's minor unit) totals. */
+function totals(amount: Decimal, currency: string | null): { total: string; totalRounded: string } {
+  const minor = currency ? minorUnits(currency) : 2;
+  return { total: formatDecimal(amount), totalRounded: formatDecimal(roundTo(amount, minor), minor) };
 }
 
 export function estimateCampaign(input: EstimateInput): CampaignEstimate {
-  const rows = new Map<string, EstimateRow & { total: Decimal }>();
-  const missing = new Set<string>();
-  let charged = 0;
-  let fcs = 0;
-  let fep = 0;
-  let total = ZERO;
   const card = input.card;
-  for (const line of input.lines) {
-    if (line.count <= 0) continue;
-    const key = `${line.market}|${line.category}`;
-    let row = rows.get(key);
-    const rateText = card?.rates[line.market as keyof typeof card.rates]?.[line.category] ?? null;
-    if (!row) {
-      row = { market: line.market, category: line.category, charged: 0, free: 0, rate: rateText, cost: '0', total: ZERO };
-      rows.set(key, row);
-    }
-    if (line.pricing !== 'regular') {
-      row.free += line.count;
-      if (line.pricing === 'free_entry_point') fep += line.count;
-      else fcs += line.count;
-      continue;
-    }
-    charged += line.count;
-    if (rateText === null) {
-      missing.add(key);
-      row.charged += line.count;
-      continue;
-    }
-    const after = (input.monthToDate?.[key] ?? 0) + row.charged;
-    const cost = chargedCost(dec(rateText), card ? tierBands(card.tiers, line.market, line.category) : [], after, line.count);
-    row.charged += line.count;
-    row.total = add(row.total, cost);
-    total = add(total, cost);
-  }
+  // Campaigns price under PMP, Meta's model for every send since July 2025 (spec §5.2).
+  const priced = priceCharges(card ?? NO_RATES, 'PMP', chargeCounts(input.lines), monthToDateList(input.monthToDate));
+  const fcs = priced.lines.reduce((n, l) => n + l.free.customerService, 0);
+  const fep = priced.lines.reduce((n, l) => n + l.free.entryPoint, 0);
   const messages = input.lines.reduce((n, l) => n + Math.max(0, l.count), 0);
   const rate = Math.max(0.1, input.mps * (1 - (input.headroom ?? 0.01)));
   // Sending takes messages / rate; recipients held back by the messaging tier go in later waves.
@@ -126,16 +107,15 @@ export function estimateCampaign(input: EstimateInput): CampaignEstimate {
     currency: card?.currency ?? null,
     rateCard: card ? { id: card.id ?? null, name: card.name, effectiveFrom: card.effectiveFrom.toISOString() } : null,
     messages,
-    charged,
+    charged: priced.charged,
     free: fcs + fep,
     freeCustomerService: fcs,
     freeEntryPoint: fep,
-    total: formatDecimal(total),
-    totalRounded: formatDecimal(roundTo(total, 2), 2),
-    rows: [...rows.values()]
-      .map(({ total: t, ...r }) => ({ ...r, cost: formatDecimal(t) }))
+    ...totals(priced.amount, card?.currency ?? null),
+    rows: priced.lines
+      .map((l) => ({ market: l.market, category: l.category, charged: l.chargedCount, free: l.count - l.chargedCount, rate: l.unitPrice, cost: formatDecimal(l.exactSubtotal) }))
       .sort((a, b) => b.charged - a.charged || a.market.localeCompare(b.market)),
-    missingRates: [...missing].sort(),
+    missingRates: priced.unpriced.map((u) => `${u.market}|${u.category}`).sort(),
     durationSeconds: Math.ceil((finish - input.start.getTime()) / 1000),
     finishesAt: new Date(finish).toISOString(),
     tier: {
@@ -147,28 +127,13 @@ export function estimateCampaign(input: EstimateInput): CampaignEstimate {
   };
 }
 
-/** Cost of delivered messages from their stored pricing facts (actual cost), with the same card. */
+/** Cost of delivered messages from their stored pricing facts (actual cost), with the same card and rules. */
 export function actualCost(
   card: EstimateInput['card'],
   lines: readonly { market: string; category: string; billable: boolean; count: number }[],
   monthToDate: Readonly<Record<string, number>> = {},
 ): { total: string; totalRounded: string; charged: number; missingRates: string[] } {
-  let total = ZERO;
-  let charged = 0;
-  const missing = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const l of lines) {
-    if (!l.billable || l.count <= 0) continue;
-    charged += l.count;
-    const key = `${l.market}|${l.category}`;
-    const rate = card?.rates[l.market as keyof typeof card.rates]?.[l.category];
-    if (!rate) {
-      missing.add(key);
-      continue;
-    }
-    const after = (monthToDate[key] ?? 0) + (seen.get(key) ?? 0);
-    total = add(total, chargedCost(dec(rate), card ? tierBands(card.tiers, l.market, l.category) : [], after, l.count));
-    seen.set(key, (seen.get(key) ?? 0) + l.count);
-  }
-  return { total: formatDecimal(total), totalRounded: formatDecimal(roundTo(total, 2), 2), charged, missingRates: [...missing].sort() };
+  const billed = chargeCounts(lines.filter((l) => l.billable).map((l) => ({ market: l.market, category: l.category, pricing: 'regular', count: l.count })));
+  const priced = priceCharges(card ?? NO_RATES, 'PMP', billed, monthToDateList(monthToDate));
+  return { ...totals(priced.amount, card?.currency ?? null), charged: priced.charged, missingRates: priced.unpriced.map((u) => `${u.market}|${u.category}`).sort() };
 }

@@ -161,13 +161,7 @@ function chargeOf(model: PricingModel, category: TemplateCategoryName, cswOpen: 
   return openConversation ? 'free_open_conversation' : 'regular';
 }
 
-interface LineAcc {
-  market: Market;
-  category: PricedCategory;
-  count: number;
-  charged: number;
-  free: EstimateLine['free'];
-}
+type LineAcc = ChargeCounts;
 
 /** Split `charged` messages that start after `already` charged ones this month over the tier bands. */
 function priceWithTiers(list: Decimal, tiers: readonly VolumeTier[], already: number, charged: number): { band: VolumeTier | null; count: number; unit: Decimal }[] {
@@ -196,6 +190,61 @@ function priceWithTiers(list: Decimal, tiers: readonly VolumeTier[], already: nu
     left -= count;
   }
   return out;
+}
+
+/** Messages of one market × rate-card column, already classified as charged or free (and why). */
+export interface ChargeCounts {
+  market: Market;
+  category: PricedCategory;
+  count: number;
+  charged: number;
+  free: EstimateLine['free'];
+}
+
+export interface PricedCharges {
+  lines: (EstimateLine & { exactSubtotal: Decimal })[];
+  /** Exact sum of the priced lines. */
+  amount: Decimal;
+  charged: number;
+  unpriced: Estimate['unpriced'];
+}
+
+/**
+ * The price of classified messages with a card: list rate × charged, split over the month's volume tiers
+ * under PMP (spec §5.2; CBP had none). Shared by the per-recipient estimate below, the campaign estimate
+ * (which classifies in SQL) and actual cost from Meta's pricing facts, so they cannot disagree.
+ */
+export function priceCharges(card: Pick<RateCard, 'rates' | 'tiers'>, model: PricingModel, counts: readonly ChargeCounts[], monthToDate: readonly MonthToDate[] = []): PricedCharges {
+  let amount: Decimal = ZERO;
+  let charged = 0;
+  const unpriced: Estimate['unpriced'] = [];
+  const out: PricedCharges['lines'] = [];
+  const sortedLines = [...counts].sort((a, b) => a.market.localeCompare(b.market) || a.category.localeCompare(b.category));
+  for (const l of sortedLines) {
+    charged += l.charged;
+    const rate = card.rates[l.market]?.[l.category];
+    const base = { market: l.market, category: l.category, count: l.count, chargedCount: l.charged, free: l.free };
+    if (rate === undefined) {
+      if (l.charged > 0) unpriced.push({ market: l.market, category: l.category, count: l.charged });
+      out.push({ ...base, unitPrice: null, subtotal: '0', bands: [], exactSubtotal: ZERO });
+      continue;
+    }
+    const list = dec(rate);
+    const tiers = model === 'PMP' && (l.category === 'utility' || l.category === 'authentication' || l.category === 'authentication_international')
+      ? card.tiers.filter((t) => t.market === l.market && t.category === l.category)
+      : [];
+    const already = monthToDate.find((m) => m.market === l.market && m.category === l.category)?.charged ?? 0;
+    const parts = tiers.length > 0 ? priceWithTiers(list, tiers, already, l.charged) : l.charged > 0 ? [{ band: null, count: l.charged, unit: list }] : [];
+    let subtotal: Decimal = ZERO;
+    const bands: EstimateBand[] = parts.map((p) => {
+      const s = mulInt(p.unit, p.count);
+      subtotal = add(subtotal, s);
+      return { tier: p.band ? { from: p.band.from, to: p.band.to } : null, count: p.count, unitPrice: formatDecimal(p.unit), subtotal: formatDecimal(s, 2) };
+    });
+    amount = add(amount, subtotal);
+    out.push({ ...base, unitPrice: rate, subtotal: formatDecimal(subtotal, 2), bands, exactSubtotal: subtotal });
+  }
+  return { lines: out, amount, charged, unpriced };
 }
 
 export function estimateCost(input: EstimateInput): Estimate {
@@ -234,37 +283,7 @@ export function estimateCost(input: EstimateInput): Estimate {
     }
   });
 
-  let amount: Decimal = ZERO;
-  let charged = 0;
-  const unpriced: Estimate['unpriced'] = [];
-  const out: EstimateLine[] = [];
-  const sortedLines = [...lines.values()].sort((a, b) => a.market.localeCompare(b.market) || a.category.localeCompare(b.category));
-  for (const l of sortedLines) {
-    charged += l.charged;
-    const rate = card.rates[l.market]?.[l.category];
-    const base = { market: l.market, category: l.category, count: l.count, chargedCount: l.charged, free: l.free };
-    if (rate === undefined) {
-      if (l.charged > 0) unpriced.push({ market: l.market, category: l.category, count: l.charged });
-      out.push({ ...base, unitPrice: null, subtotal: '0', bands: [] });
-      continue;
-    }
-    const list = dec(rate);
-    // Volume tiers came with PMP (spec §5.2); CBP had none.
-    const tiers = model === 'PMP' && (l.category === 'utility' || l.category === 'authentication' || l.category === 'authentication_international')
-      ? card.tiers.filter((t) => t.market === l.market && t.category === l.category)
-      : [];
-    const already = input.monthToDate?.find((m) => m.market === l.market && m.category === l.category)?.charged ?? 0;
-    const parts = tiers.length > 0 ? priceWithTiers(list, tiers, already, l.charged) : l.charged > 0 ? [{ band: null, count: l.charged, unit: list }] : [];
-    let subtotal: Decimal = ZERO;
-    const bands: EstimateBand[] = parts.map((p) => {
-      const s = mulInt(p.unit, p.count);
-      subtotal = add(subtotal, s);
-      return { tier: p.band ? { from: p.band.from, to: p.band.to } : null, count: p.count, unitPrice: formatDecimal(p.unit), subtotal: formatDecimal(s, 2) };
-    });
-    amount = add(amount, subtotal);
-    out.push({ ...base, unitPrice: rate, subtotal: formatDecimal(subtotal, 2), bands });
-  }
-
+  const { lines: out, amount, charged, unpriced } = priceCharges(card, model, [...lines.values()], input.monthToDate);
   const total = input.recipients.length;
   const mps = input.limits?.mps ?? DEFAULT_MPS;
   const limits = input.limits ? planReach({ tier: input.limits.tier, reached: input.limits.reached ?? [], users: outsideUsers, now: sendAt }) : null;
@@ -279,7 +298,7 @@ export function estimateCost(input: EstimateInput): Estimate {
     currency: card.currency,
     card: { id: card.id ?? null, name: card.name, effectiveFrom: card.effectiveFrom.toISOString() },
     sendAt: sendAt.toISOString(),
-    lines: out,
+    lines: out.map(({ exactSubtotal: _, ...l }) => l),
     totals: {
       recipients: total,
       charged,

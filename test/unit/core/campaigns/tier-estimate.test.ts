@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planTier, tierDueAt, tierLimit, portfolioTier, DAY_MS } from '../../../../src/core/campaigns/tier.ts';
-import { chargedCost, estimateCampaign, actualCost } from '../../../../src/core/campaigns/estimate.ts';
-import { dec, formatDecimal } from '../../../../src/core/pricing/decimal.ts';
+import { estimateCampaign, actualCost } from '../../../../src/core/campaigns/estimate.ts';
+import { estimateCost } from '../../../../src/core/pricing/estimate.ts';
 
 const now = new Date('2026-11-03T10:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -45,8 +45,11 @@ const card = {
 
 describe('estimate', () => {
   it('volume bands continue from the month so far', () => {
-    expect(formatDecimal(chargedCost(dec('0.02'), card.tiers, 990, 20))).toBe('0.35'); // 10 × 0.02 + 10 × 0.015
-    expect(formatDecimal(chargedCost(dec('0.0436'), [], 0, 1000))).toBe('43.6');
+    const utility = (count: number, monthToDate: Record<string, number>) => actualCost(card, [{ market: 'Spain', category: 'utility', billable: true, count }], monthToDate).total;
+    expect(utility(20, { 'Spain|utility': 990 })).toBe('0.35'); // 10 × 0.02 + 10 × 0.015
+    expect(utility(20, {})).toBe('0.4');
+    // Marketing has no volume tiers, whatever the month so far.
+    expect(actualCost(card, [{ market: 'Mexico', category: 'marketing', billable: true, count: 1000 }], { 'Mexico|marketing': 5000 }).total).toBe('43.6');
   });
   it('charges only regular messages, exactly, and plans duration and tier waves', () => {
     const tier = planTier({ limit: 2000, reachedAt: [], count: 3000, now });
@@ -78,5 +81,37 @@ describe('estimate', () => {
     ]);
     expect(a.total).toBe('43.6');
     expect(a.charged).toBe(1000);
+  });
+});
+
+describe('the campaign estimate is the pricing core', () => {
+  // The same audience two ways: per recipient through estimateCost, and as counts the campaign classified in SQL.
+  it.each([
+    ['UTILITY', { 'Spain|utility': 995 }],
+    ['UTILITY', {}],
+    ['MARKETING', { 'Spain|marketing': 10 }],
+  ] as const)('%s with month so far %j', (category, monthToDate) => {
+    const open = new Date(now.getTime() - 3600_000);
+    const recipients = [
+      ...Array.from({ length: 12 }, (_, i) => ({ phone: `+3461234${String(i).padStart(4, '0')}` })),
+      ...Array.from({ length: 3 }, (_, i) => ({ phone: `+3461299${String(i).padStart(4, '0')}`, lastCustomerMessageAt: open })),
+      ...Array.from({ length: 7 }, (_, i) => ({ phone: `+5215512${String(i).padStart(4, '0')}` })),
+    ];
+    const core = estimateCost({
+      recipients, category, model: 'PMP', card, sendAt: now,
+      monthToDate: Object.entries(monthToDate).map(([k, charged]) => ({ market: k.split('|')[0] as 'Spain', category: 'utility' as const, charged })),
+    });
+    const cat = category.toLowerCase();
+    const utility = cat === 'utility';
+    const campaign = estimateCampaign({
+      card, mps: 80, start: now, tier: planTier({ limit: Infinity, reachedAt: [], count: 0, now }), monthToDate,
+      lines: [
+        { market: 'Spain', category: cat, pricing: 'regular', count: 12 },
+        { market: 'Spain', category: cat, pricing: utility ? 'free_customer_service' : 'regular', count: 3 },
+        { market: 'Mexico', category: cat, pricing: 'regular', count: 7 },
+      ],
+    });
+    expect(campaign.totalRounded).toBe(core.totals.amountRounded);
+    expect(campaign.charged).toBe(core.totals.charged);
   });
 });
