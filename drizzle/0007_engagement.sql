@@ -1,3 +1,4 @@
+DROP INDEX "contacts_name_prefix_idx";--> statement-breakpoint
 DROP INDEX "messages_template_delivered_idx";--> statement-breakpoint
 DROP INDEX "messages_template_read_idx";--> statement-breakpoint
 DROP INDEX "consents_category_state_idx";--> statement-breakpoint
@@ -23,6 +24,7 @@ FROM (
   GROUP BY cv.contact_id
 ) e
 WHERE c.id = e.id;--> statement-breakpoint
+CREATE INDEX "contacts_name_folded_idx" ON "contacts" USING btree (translate(lower(coalesce("name", "profile_name")), 'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy') text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "contacts_username_prefix_idx" ON "contacts" USING btree (lower("username") text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "contacts_last_template_delivered_idx" ON "contacts" USING btree ("last_template_delivered_at") WHERE last_template_delivered_at is not null;--> statement-breakpoint
 CREATE INDEX "contacts_last_template_read_idx" ON "contacts" USING btree ("last_template_read_at") WHERE last_template_read_at is not null;--> statement-breakpoint

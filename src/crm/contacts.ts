@@ -1,3 +1,4 @@
+import { foldedName, prefixPattern } from './name-match.ts';
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
@@ -249,9 +250,9 @@ export async function listContacts(db: Db, query: ListQuery): Promise<{ data: Co
     if (/^\d{2,}$/.test(digits)) conds.push(sql`${contacts.waId} like ${digits.replace(/^00/, '') + '%'}`);
     else if (q.includes('@')) conds.push(eq(sql`lower(${contacts.email})`, q.toLowerCase()));
     else {
-      const prefix = q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-      // Both sides have a lower(...) text_pattern_ops index, so this is a BitmapOr, not a scan of every contact.
-      conds.push(or(sql`lower(coalesce(${contacts.name}, ${contacts.profileName})) like ${prefix}`, sql`lower(${contacts.username}) like ${prefix}`)!);
+      // Accent-insensitive ("maria" finds "María"); both sides have a text_pattern_ops index, so this is a
+      // BitmapOr of two index scans, not a scan of every contact.
+      conds.push(or(sql`${foldedName(sql`${contacts.name}`, sql`${contacts.profileName}`)} like ${prefixPattern(q)}`, sql`lower(${contacts.username}) like ${prefixPattern(q.toLowerCase(), false)}`)!);
     }
   }
   if (query.kind) conds.push(eq(contacts.kind, query.kind));

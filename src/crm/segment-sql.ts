@@ -8,7 +8,8 @@
  * computed once — both fast, unlike a correlated EXISTS evaluated per contact.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { FOLD_FROM, FOLD_TO, fold as foldValue, type FieldTest, type Predicate, type TextTarget, type TimeEvent, type TimeTest } from '../core/segments/index.ts';
+import { foldSql, prefixPattern } from './name-match.ts';
+import { fold as foldValue, type FieldTest, type Predicate, type TextTarget, type TimeEvent, type TimeTest } from '../core/segments/index.ts';
 
 const TEXT_COLUMNS: Record<TextTarget, SQL> = {
   kind: sql.raw('c.kind'),
@@ -22,9 +23,7 @@ const TEXT_COLUMNS: Record<TextTarget, SQL> = {
 const FOLDED: ReadonlySet<TextTarget> = new Set(['name', 'email', 'username']);
 
 // The same folding as core's fold(): lower case, then accented letters to their base letter.
-const FROM = sql.raw(`'${FOLD_FROM}'`);
-const TO = sql.raw(`'${FOLD_TO}'`);
-const fold = (x: SQL): SQL => sql`translate(lower(${x}), ${FROM}, ${TO})`;
+const fold = foldSql;
 const list = (values: readonly (string | number | SQL)[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
 const ts = (iso: string): SQL => sql`${iso}::timestamptz`;
 
@@ -36,8 +35,9 @@ function textSql(target: TextTarget, test: Extract<Predicate, { t: 'text' }>['te
   const norm = (s: string) => (folded ? foldValue(s) : s);
   if (test.op === 'in') return sql`(${col} is not null and ${x} in (${list(test.values.map(norm))}))`;
   if (test.op === 'contains') return sql`(${col} is not null and strpos(${x}, ${norm(test.value)}) > 0)`;
-  // A plain LIKE prefix lets wa_id use contacts_wa_id_prefix_idx; phone values are digits only.
-  if (target === 'phone') return sql`(${col} is not null and ${col} like ${`${test.value}%`})`;
+  // A plain LIKE prefix lets wa_id use contacts_wa_id_prefix_idx, and the folded name contacts_name_folded_idx.
+  if (target === 'phone') return sql`(${col} is not null and ${col} like ${prefixPattern(test.value, false)})`;
+  if (target === 'name') return sql`(${col} is not null and ${x} like ${prefixPattern(test.value)})`;
   return sql`(${col} is not null and starts_with(${x}, ${norm(test.value)}))`;
 }
 

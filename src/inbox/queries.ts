@@ -13,6 +13,7 @@ import { teams, users } from '../accounts/schema.ts';
 import { conversationLabels, conversationNotes, labels } from './schema.ts';
 import { accessSql, loadAccessible, uuidList, UUID } from './access.ts';
 import type { Principal } from './principal.ts';
+import { foldedName, prefixPattern } from '../crm/name-match.ts';
 
 export const VIEWS = ['mine', 'unassigned', 'team', 'all'] as const;
 export type View = (typeof VIEWS)[number];
@@ -81,8 +82,8 @@ function searchSql(q: string, inMessages: boolean): SQL {
   if (/^\d{2,}$/.test(digits)) {
     parts.push(sql`k.wa_id like ${`${likeEscape(digits)}%`}`);
   } else {
-    // Same expression as contacts_name_prefix_idx so the prefix search can use it.
-    parts.push(sql`lower(coalesce(k.name, k.profile_name)) like ${`${likeEscape(q.toLowerCase())}%`}`);
+    // Accent-insensitive, over the same expression as contacts_name_folded_idx so the prefix search can use it.
+    parts.push(sql`${foldedName(sql.raw('k.name'), sql.raw('k.profile_name'))} like ${prefixPattern(q)}`);
   }
   if (inMessages) {
     const pattern = `%${likeEscape(q)}%`;

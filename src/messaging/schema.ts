@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { FOLD_FROM, FOLD_TO } from '../core/segments/predicate.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -85,7 +86,8 @@ export const contacts = pgTable(
     index('contacts_email_idx').on(sql`lower(${t.email})`),
     index('contacts_organization_idx').on(t.organizationId),
     // text_pattern_ops: prefix search (LIKE 'ana%') uses the index whatever the collation.
-    index('contacts_name_prefix_idx').on(sql`lower(coalesce(${t.name}, ${t.profileName})) text_pattern_ops`),
+    // The folded display name (src/crm/name-match.ts): contact and inbox search, segment name filters.
+    index('contacts_name_folded_idx').on(sql`translate(lower(coalesce(${t.name}, ${t.profileName})), ${sql.raw(`'${FOLD_FROM}'`)}, ${sql.raw(`'${FOLD_TO}'`)}) text_pattern_ops`),
     index('contacts_wa_id_prefix_idx').on(sql`${t.waId} text_pattern_ops`),
     index('contacts_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
     // Engagement filters ("engagement.read within 14d") are usually selective: a bitmap scan of these beats

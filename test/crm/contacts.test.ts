@@ -153,6 +153,9 @@ describeEachEngine('CRM contacts', (engine) => {
       await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { name: i < 3 ? `Ángela ${i}` : `Bruno ${i}`, phone: `+3461100000${i}`, email: `p${i}@x.es` } });
     }
     expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('ángela')}`)).json().data).toHaveLength(3);
+    // Accents and case do not matter: people type "angela" for "Ángela", and "ÁNGELA 1" for "Ángela 1".
+    expect((await api.call('/api/v1/contacts?q=angela')).json().data).toHaveLength(3);
+    expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('ÁNGELA 1')}`)).json().data.map((c: { name: string }) => c.name)).toEqual(['Ángela 1']);
     expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('+34 611 000 005')}`)).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 5']);
     expect((await api.call('/api/v1/contacts?q=P3@X.ES')).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 3']);
     expect((await api.call('/api/v1/contacts?q=50%25')).json().data).toHaveLength(0); // % is literal, not a wildcard

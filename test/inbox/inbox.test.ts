@@ -103,6 +103,7 @@ describeEachEngine('inbox', (engine) => {
       expect(namesOf(await list(token, 'category=unknown'))).toEqual(['Bruno', 'Elena', 'Diego', 'Ana']);
       expect(namesOf(await list(token, 'category=new'))).toEqual(['Elena', 'Diego', 'Carla', 'Ana']);
       expect(namesOf(await list(token, `phoneNumberId=${h.numberId}&q=car`))).toEqual(['Carla']);
+      expect(namesOf(await list(token, `q=${encodeURIComponent('CÁR')}`))).toEqual(['Carla']); // case and accents folded
       expect(namesOf(await list(token, 'q=%2B34%20610000003'))).toEqual(['Diego']);
       expect(namesOf(await list(token, 'q=3461000000'))).toHaveLength(5);
       expect(namesOf(await list(token, 'q=factura'))).toEqual([]);
