@@ -10,6 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { foldSql, prefixPattern } from './name-match.ts';
 import { fold as foldValue, type FieldTest, type Predicate, type TextTarget, type TimeEvent, type TimeTest } from '../core/segments/index.ts';
+import type { ConsentCategory } from '../core/consent.ts';
 
 const TEXT_COLUMNS: Record<TextTarget, SQL> = {
   kind: sql.raw('c.kind'),
@@ -69,6 +70,12 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
     }
   }
 }
+
+const CONSENT_COLUMNS: Record<ConsentCategory, SQL> = {
+  marketing: sql.raw('c.consent_marketing'),
+  utility: sql.raw('c.consent_utility'),
+  authentication: sql.raw('c.consent_authentication'),
+};
 
 // The engagement roll-ups on contacts (src/crm/engagement.ts), one column per event, each the latest time.
 const EVENT_COLUMNS: Record<TimeEvent, SQL> = {
@@ -132,10 +139,12 @@ export function predicateSql(p: Predicate, now: Date): SQL {
       if (p.test.op === 'empty') return sql`not c.id in (select cv.contact_id from conversations cv)`;
       return sql`c.id in (select cv.contact_id from conversations cv where cv.state in (${list(p.test.states)}))`;
     case 'consent': {
+      // The current state per category is copied onto contacts by triggers on consents (migration 0007).
+      const col = CONSENT_COLUMNS[p.category];
       const known = p.states.filter((s) => s !== 'unknown');
       const parts: SQL[] = [];
-      if (known.length) parts.push(sql`c.id in (select k.contact_id from consents k where k.category = ${p.category} and k.state in (${list(known)}))`);
-      if (p.states.includes('unknown')) parts.push(sql`not c.id in (select k.contact_id from consents k where k.category = ${p.category})`);
+      if (known.length) parts.push(sql`(${col} is not null and ${col} in (${list(known)}))`);
+      if (p.states.includes('unknown')) parts.push(sql`${col} is null`);
       return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` or `)})`;
     }
     case 'time':

@@ -76,6 +76,13 @@ export const contacts = pgTable(
     lastTemplateDeliveredAt: ts('last_template_delivered_at'),
     lastTemplateReadAt: ts('last_template_read_at'),
     lastRepliedAt: ts('last_replied_at'),
+    /**
+     * Current consent per category (opted_in | opted_out | null = unknown), copied from `consents` by
+     * statement triggers (migration 0007) so segment filters and audiences test a column, not a join.
+     */
+    consentMarketing: text('consent_marketing'),
+    consentUtility: text('consent_utility'),
+    consentAuthentication: text('consent_authentication'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -22,7 +22,7 @@ const TOKEN = 'test-api-token-0123456789abcdef';
 const BACKFILL = readFileSync(new URL('../../drizzle/0007_engagement.sql', import.meta.url), 'utf8')
   .split('--> statement-breakpoint')
   .map((s) => s.trim())
-  .filter((s) => /^(--[^\n]*\n)*UPDATE "contacts"/.test(s));
+  .filter((s) => /^(--[^\n]*\n)*UPDATE "contacts" c SET "last_/.test(s));
 const T0 = new Date('2026-11-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
