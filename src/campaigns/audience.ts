@@ -3,6 +3,7 @@
 // merged records followed to their survivor, and every remaining contact tagged with the first reason it may not
 // be messaged. Preview counts the tags; launch inserts them as campaign_recipients.
 import { sql, type SQL } from 'drizzle-orm';
+import type { Words } from '../core/errors.ts';
 import { z } from 'zod';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
@@ -39,16 +40,23 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-export const EXCLUSION_WORDS: Record<ExclusionReason, string> = {
-  audience_exclusion: 'In an excluded segment, tag, list or contact selection.',
-  invalid_number: 'No WhatsApp number and no WhatsApp user ID on the contact.',
-  phone_required: 'Known only by a WhatsApp user ID, and this template needs a phone number (one-tap/zero-tap/copy-code).',
-  duplicate: 'The same WhatsApp number (or user ID) as another contact in the audience; messaged once.',
-  suppressed: 'On the suppression list.',
-  blocked: 'Repeatedly unreachable: the last sends failed with 131026 (not on WhatsApp or blocked us) and nothing came back since.',
-  opted_out: 'Opted out of this kind of message.',
-  no_consent: 'No recorded opt-in for this kind of message.',
-  marketing_not_available: 'US number: WhatsApp does not deliver marketing templates there.',
+/** Why a contact is left out, in the UI's two languages (exclusions CSV). */
+export const EXCLUSION_WORDS: Record<ExclusionReason, Words> = {
+  audience_exclusion: { en: 'In an excluded segment, tag, list or contact selection.', es: 'Está en un segmento, etiqueta, lista o selección excluida.' },
+  invalid_number: { en: 'No WhatsApp number and no WhatsApp user ID on the contact.', es: 'El contacto no tiene número de WhatsApp ni ID de usuario de WhatsApp.' },
+  phone_required: {
+    en: 'Known only by a WhatsApp user ID, and this template needs a phone number (one-tap/zero-tap/copy-code).',
+    es: 'Solo se conoce su ID de usuario de WhatsApp y esta plantilla necesita un número de teléfono (one-tap/zero-tap/copiar código).',
+  },
+  duplicate: { en: 'The same WhatsApp number (or user ID) as another contact in the audience; messaged once.', es: 'Mismo número (o ID de usuario) de WhatsApp que otro contacto de la audiencia; recibe un solo mensaje.' },
+  suppressed: { en: 'On the suppression list.', es: 'Está en la lista de supresión.' },
+  blocked: {
+    en: 'Repeatedly unreachable: the last sends failed with 131026 (not on WhatsApp or blocked us) and nothing came back since.',
+    es: 'Inalcanzable varias veces: los últimos envíos fallaron con 131026 (no usa WhatsApp o nos bloqueó) y no ha escrito desde entonces.',
+  },
+  opted_out: { en: 'Opted out of this kind of message.', es: 'Se dio de baja de este tipo de mensajes.' },
+  no_consent: { en: 'No recorded opt-in for this kind of message.', es: 'No hay consentimiento registrado para este tipo de mensajes.' },
+  marketing_not_available: { en: 'US number: WhatsApp does not deliver marketing templates there.', es: 'Número de EE. UU.: WhatsApp no entrega allí plantillas de marketing.' },
 };
 
 export interface ResolveOptions {

@@ -4,7 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
-import { explainError } from '../core/errors.ts';
+import { explainError, type Words } from '../core/errors.ts';
 import { actualCost, type CampaignEstimate } from '../core/campaigns/estimate.ts';
 import type { RateTable, VolumeTier } from '../core/pricing/rate-card.ts';
 import { csvRow, neutralise, UTF8_BOM } from '../crm/import/csv.ts';
@@ -70,12 +70,15 @@ export async function funnelOf(db: Db, campaignId: string): Promise<Funnel> {
   };
 }
 
+/** The UI's languages: API answers carry both (the screen picks), CSV files take one (`?lang=`). */
+export type Lang = keyof Words;
+
 export interface ErrorGroup {
   code: number | null;
   title: string;
   count: number;
-  explanation: string;
-  advice: string;
+  explanation: Words;
+  advice: Words;
 }
 
 export async function errorsOf(db: Db, campaignId: string): Promise<ErrorGroup[]> {
@@ -84,7 +87,7 @@ export async function errorsOf(db: Db, campaignId: string): Promise<ErrorGroup[]
   return rows.rows.map((r) => {
     const code = r.code !== null && /^\d+$/.test(r.code) ? Number(r.code) : null;
     const info = explainError({ code, title: r.title ?? undefined });
-    return { code, title: r.title ?? info.title, count: Number(r.n), explanation: info.explanation.en, advice: info.advice.en };
+    return { code, title: r.title ?? info.title, count: Number(r.n), explanation: info.explanation, advice: info.advice };
   });
 }
 
@@ -133,7 +136,8 @@ export interface RecipientView {
   deliveredAt: string | null;
   readAt: string | null;
   repliedAt: string | null;
-  error: { code: number | null; title: string | null; text: string } | null;
+  /** Meta's error in words (explanation, then advice), in both languages. */
+  error: { code: number | null; title: string | null; text: Words } | null;
 }
 
 interface RecipientSqlRow {
@@ -160,7 +164,8 @@ function recipientView(r: RecipientSqlRow): RecipientView {
   if (r.st === 'failed' && r.error) {
     const code = typeof r.error.code === 'number' ? r.error.code : null;
     const info = explainError({ code, title: r.error.title });
-    error = { code, title: r.error.title ?? null, text: `${info.explanation.en} ${info.advice.en}`.trim() };
+    const text = (l: Lang) => `${info.explanation[l]} ${info.advice[l]}`.trim();
+    error = { code, title: r.error.title ?? null, text: { en: text('en'), es: text('es') } };
   }
   return {
     id: String(r.id),
@@ -206,7 +211,7 @@ export async function listRecipients(db: Db, campaignId: string, q: { state?: Re
 }
 
 /** CSV of every recipient with its state (pages of 5,000 so memory stays flat). */
-export async function* recipientsCsv(db: Db, campaignId: string, state?: RecipientState): AsyncGenerator<string> {
+export async function* recipientsCsv(db: Db, campaignId: string, state?: RecipientState, lang: Lang = 'en'): AsyncGenerator<string> {
   await getCampaignRow(db, campaignId);
   yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'error', 'sent_at', 'delivered_at', 'read_at', 'replied_at', 'message_id', 'conversation_id']);
   let after = 0;
@@ -216,7 +221,7 @@ export async function* recipientsCsv(db: Db, campaignId: string, state?: Recipie
     let out = '';
     for (const raw of rows.rows) {
       const r = recipientView(raw);
-      out += csvRow([r.contactId, r.phone, neutralise(r.name ?? ''), r.state, r.reason, r.error?.code ?? '', r.error?.text ?? '', r.sentAt, r.deliveredAt, r.readAt, r.repliedAt, r.messageId, r.conversationId]);
+      out += csvRow([r.contactId, r.phone, neutralise(r.name ?? ''), r.state, r.reason, r.error?.code ?? '', r.error?.text[lang] ?? '', r.sentAt, r.deliveredAt, r.readAt, r.repliedAt, r.messageId, r.conversationId]);
     }
     yield out;
     after = Number(rows.rows[rows.rows.length - 1]!.id);
@@ -224,7 +229,7 @@ export async function* recipientsCsv(db: Db, campaignId: string, state?: Recipie
 }
 
 /** CSV of who was left out and why: the launch's list, or (for a draft) the audience as it resolves now. */
-export async function* exclusionsCsv(db: Db, campaignId: string, now: Date): AsyncGenerator<string> {
+export async function* exclusionsCsv(db: Db, campaignId: string, now: Date, lang: Lang = 'en'): AsyncGenerator<string> {
   const row = await getCampaignRow(db, campaignId);
   yield UTF8_BOM + csvRow(['contact_id', 'phone', 'name', 'reason', 'explanation']);
   let source: SQL;
@@ -240,7 +245,7 @@ export async function* exclusionsCsv(db: Db, campaignId: string, now: Date): Asy
     from (${source}) x join contacts c on c.id = x.contact_id order by x.reason, c.id`)) as unknown as { rows: { contact_id: string; phone: string | null; name: string | null; reason: string }[] };
   let out = '';
   for (const r of rows.rows) {
-    out += csvRow([r.contact_id, r.phone, neutralise(r.name ?? ''), r.reason, EXCLUSION_WORDS[r.reason as ExclusionReason] ?? '']);
+    out += csvRow([r.contact_id, r.phone, neutralise(r.name ?? ''), r.reason, EXCLUSION_WORDS[r.reason as ExclusionReason]?.[lang] ?? '']);
     if (out.length > 1 << 20) {
       yield out;
       out = '';

@@ -10,6 +10,7 @@ import {
 } from './service.ts';
 import { createList, listLists } from './lists.ts';
 import { campaignResults, exclusionsCsv, listRecipients, RECIPIENT_STATES, recipientsCsv } from './results.ts';
+const LANGS = ['en', 'es'] as const;
 
 const idParams = z.object({ id: z.string() });
 const errors = { 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema };
@@ -105,18 +106,18 @@ export const campaignRoutes: FastifyPluginAsyncZod<CampaignRoutesOptions> = asyn
   });
 
   app.get('/api/v1/campaigns/:id/recipients.csv', {
-    schema: { tags, summary: 'Recipients as CSV', params: idParams, querystring: z.object({ state: z.enum(RECIPIENT_STATES).optional() }) },
+    schema: { tags, summary: 'Recipients as CSV (error texts in `lang`)', params: idParams, querystring: z.object({ state: z.enum(RECIPIENT_STATES).optional(), lang: z.enum(LANGS).default('en') }) },
   }, async (request, reply) => {
     await getCampaignRow(db, request.params.id);
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="campaign-${request.params.id}-recipients.csv"`);
-    return reply.send(Readable.from(recipientsCsv(db, request.params.id, request.query.state)));
+    return reply.send(Readable.from(recipientsCsv(db, request.params.id, request.query.state, request.query.lang)));
   });
 
   app.get('/api/v1/campaigns/:id/exclusions.csv', {
-    schema: { tags, summary: 'Who is left out and why, as CSV', params: idParams },
+    schema: { tags, summary: 'Who is left out and why, as CSV (explanations in `lang`)', params: idParams, querystring: z.object({ lang: z.enum(LANGS).default('en') }) },
   }, async (request, reply) => {
     await getCampaignRow(db, request.params.id);
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="campaign-${request.params.id}-exclusions.csv"`);
-    return reply.send(Readable.from(exclusionsCsv(db, request.params.id, ctx.clock.now())));
+    return reply.send(Readable.from(exclusionsCsv(db, request.params.id, ctx.clock.now(), request.query.lang)));
   });
 };

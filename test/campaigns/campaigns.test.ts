@@ -34,9 +34,9 @@ describeEachEngine('campaigns', (engine) => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json<{ id: string }>().id;
   }
-  const get = async (id: string) => (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}` })).json<{ state: string; results: { funnel: { counts: Record<string, number> }; cost: { actual: { total: string }; estimated: { total: string } }; errors: { code: number; count: number; explanation: string }[] } }>();
+  const get = async (id: string) => (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}` })).json<{ state: string; results: { funnel: { counts: Record<string, number> }; cost: { actual: { total: string }; estimated: { total: string } }; errors: { code: number; count: number; explanation: { en: string; es: string } }[] } }>();
   const recipients = async (id: string, state?: string) =>
-    (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/recipients?limit=1000${state ? `&state=${state}` : ''}` })).json<{ data: { contactId: string; state: string; reason: string | null; error: { code: number; text: string } | null; conversationId: string | null }[] }>().data;
+    (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/recipients?limit=1000${state ? `&state=${state}` : ''}` })).json<{ data: { contactId: string; state: string; reason: string | null; error: { code: number; text: { en: string; es: string } } | null; conversationId: string | null }[] }>().data;
   // Accepted sends in the sandbox per recipient number (what the control API logged, not our store).
   const sendsTo = (waId: string) =>
     (h.sandbox.control.sends({ limit: 1_000_000 }).data as { input?: string }[]).filter((x) => String(x.input ?? '').replace(/\D/g, '') === waId).length;
@@ -80,6 +80,8 @@ describeEachEngine('campaigns', (engine) => {
     const csv = (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/exclusions.csv` })).body;
     for (const reason of Object.keys(p.audience.byReason)) expect(csv).toContain(`,${reason},`);
     expect(csv.trim().split('\n')).toHaveLength(1 + 8);
+    expect(csv).toContain('On the suppression list.');
+    expect((await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/exclusions.csv?lang=es` })).body).toContain('Está en la lista de supresión.');
 
     // Utility templates need no opt-in (unless the workspace says so); an auth template with OTP needs a phone.
     const utility = await create({ templateId: await h.templateId('order_update', 'es'), mapping: ORDER_MAPPING, audience: { include: [{ contactIds: [noConsent!.contactId] }] } });
@@ -132,10 +134,14 @@ describeEachEngine('campaigns', (engine) => {
     const failed = await recipients(id, 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.error!.code).toBe(131026);
-    expect(failed[0]!.error!.text.length).toBeGreaterThan(20);
+    // Meta's error in words, in both UI languages.
+    expect(failed[0]!.error!.text.en.length).toBeGreaterThan(20);
+    expect(failed[0]!.error!.text.es.length).toBeGreaterThan(20);
+    expect(failed[0]!.error!.text.es).not.toBe(failed[0]!.error!.text.en);
     const c = await get(id);
     expect(c.results.funnel.counts).toMatchObject({ read: 4, replied: 1, failed: 1 });
     expect(c.results.errors[0]).toMatchObject({ code: 131026, count: 1 });
+    expect(c.results.errors[0]!.explanation.es).not.toBe(c.results.errors[0]!.explanation.en);
     // Actual cost from the sandbox's pricing facts: five delivered utility templates in Spain.
     await eventually(async () => (await get(id)).results.cost.actual.total === '0.1', 'pricing facts applied');
     expect(c.results.cost.estimated.total).toBe('0.12');
@@ -144,6 +150,9 @@ describeEachEngine('campaigns', (engine) => {
     const csv = (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/recipients.csv` })).body;
     expect(csv.trim().split('\n')).toHaveLength(7);
     expect(csv).toContain(',replied,');
+    expect(csv).toContain(failed[0]!.error!.text.en);
+    const csvEs = (await h.call({ method: 'GET', url: `/api/v1/campaigns/${id}/recipients.csv?lang=es` })).body;
+    expect(csvEs).toContain(failed[0]!.error!.text.es);
     await h.stopSending();
   }, 60_000);
 

@@ -45,7 +45,7 @@ function summary(r: Results): string {
     `delivered ${pct(r.funnel.rates.delivered)} · read ${pct(r.funnel.rates.read)} · replied ${pct(r.funnel.rates.replied)} · failed ${pct(r.funnel.rates.failed)}`,
     `cost: estimated ${r.cost.estimated?.totalRounded ?? '–'} · actual ${r.cost.actual.totalRounded} ${r.cost.currency ?? ''}`.trim(),
   ];
-  for (const e of r.errors.slice(0, 5)) lines.push(`  ${e.count} × ${e.code ?? '?'} ${e.title}: ${e.explanation} ${e.advice}`);
+  for (const e of r.errors.slice(0, 5)) lines.push(`  ${e.count} × ${e.code ?? '?'} ${e.title}: ${e.explanation.en} ${e.advice.en}`);
   for (const [reason, n] of Object.entries(r.funnel.skippedByReason)) lines.push(`  skipped ${n} × ${reason}`);
   return lines.join('\n');
 }

@@ -3,6 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 import type { TemplateMappingDoc } from './templates.ts';
 
+/** Server texts come in both UI languages; the screen shows the user's. */
+export interface Words {
+  en: string;
+  es: string;
+}
+
 export type AudienceSource = { segmentId: string } | { filter: string } | { tag: string } | { listId: string } | { contactIds: string[] };
 export interface Audience {
   include: AudienceSource[];
@@ -70,7 +76,7 @@ export interface CampaignResults {
     rates: { delivered: number | null; read: number | null; replied: number | null; failed: number | null };
     skippedByReason: Record<string, number>;
   };
-  errors: { code: number | null; title: string; count: number; explanation: string; advice: string }[];
+  errors: { code: number | null; title: string; count: number; explanation: Words; advice: Words }[];
   cost: {
     currency: string | null;
     estimated: { total: string; totalRounded: string; charged: number } | null;
@@ -111,7 +117,7 @@ export interface RecipientRow {
   deliveredAt: string | null;
   readAt: string | null;
   repliedAt: string | null;
-  error: { code: number | null; title: string | null; text: string } | null;
+  error: { code: number | null; title: string | null; text: Words } | null;
 }
 
 export interface RecipientList {

@@ -139,14 +139,14 @@ export function CampaignDetailScreen({ campaignId }: { campaignId: string }) {
                   <Text size="sm" fw={600}>
                     {e.code ?? '—'} · {e.title} · {i18n.number(e.count)}
                   </Text>
-                  <Text size="xs">{e.explanation}</Text>
-                  <Text size="xs" c="teal.8">{e.advice}</Text>
+                  <Text size="xs">{e.explanation[i18n.lang]}</Text>
+                  <Text size="xs" c="teal.8">{e.advice[i18n.lang]}</Text>
                 </div>
               ))}
             </Stack>
           )}
           {c.exclusions && c.exclusions.excluded > 0 && (
-            <Anchor href={buildUrl(`/api/v1/campaigns/${c.id}/exclusions.csv`)} download size="sm">
+            <Anchor href={buildUrl(`/api/v1/campaigns/${c.id}/exclusions.csv`, { lang: i18n.lang })} download size="sm">
               {t('camp.downloadExclusionsN', { count: i18n.number(c.exclusions.excluded) })}
             </Anchor>
           )}
@@ -168,7 +168,7 @@ export function CampaignDetailScreen({ campaignId }: { campaignId: string }) {
                 setCursors([null]);
               }}
             />
-            <Button size="xs" variant="default" component="a" href={buildUrl(`/api/v1/campaigns/${c.id}/recipients.csv`, { state })} download>
+            <Button size="xs" variant="default" component="a" href={buildUrl(`/api/v1/campaigns/${c.id}/recipients.csv`, { state, lang: i18n.lang })} download>
               {t('camp.exportCsv')}
             </Button>
           </Group>
@@ -195,7 +195,7 @@ export function CampaignDetailScreen({ campaignId }: { campaignId: string }) {
                 <Table.Td>{(() => { const w = x.repliedAt ?? x.readAt ?? x.deliveredAt ?? x.sentAt ?? x.dueAt; return w ? i18n.dateTime(w) : '—'; })()}</Table.Td>
                 <Table.Td>
                   {x.error ? (
-                    <Text size="xs" c="red.8">{`${x.error.code ?? ''} ${x.error.text}`.trim()}</Text>
+                    <Text size="xs" c="red.8">{`${x.error.code ?? ''} ${x.error.text[i18n.lang]}`.trim()}</Text>
                   ) : x.reason ? (
                     <Text size="xs">{labelOf(t, `camp.excl.${x.reason}`, x.reason)}</Text>
                   ) : null}
