@@ -126,6 +126,22 @@ export async function feedOnce(ctx: AppContext, options: FeederOptions = {}, bud
   return moved;
 }
 
+/**
+ * Campaign rows waiting in a number's outbox, counted with a plain scan of outbound_due_idx. Left to itself the
+ * planner takes a bitmap scan here, and a bitmap scan never marks index entries of rows already sent as dead: it
+ * visits the heap page of every row queued since the last vacuum (7,600 pages, ~10 ms, per feeder pass after 100k
+ * sends, and growing). A plain index scan marks them as it passes, as the dispatcher's claim does, so later passes
+ * skip them without touching the heap.
+ */
+async function queuedCampaignRows(db: Db, numberId: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_bitmapscan = off`);
+    const [r] = await rowsOf<{ n: number }>(tx as unknown as Db, sql`select count(*)::int as n from outbound_messages
+      where phone_number_id = ${numberId}::uuid and state = 'queued' and campaign_id is not null`);
+    return Number(r?.n ?? 0);
+  });
+}
+
 const templateCache = new Map<string, { at: number; t: TemplateRow }>();
 async function templateOf(db: Db, id: string): Promise<TemplateRow | null> {
   const hit = templateCache.get(id);
@@ -145,9 +161,7 @@ async function feedCampaign(ctx: AppContext, c: ActiveCampaign, o: FeederOptions
     await completeIfDone(ctx, c.id, now);
     return ended.length;
   }
-  const queued = await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from outbound_messages
-    where phone_number_id = ${c.phone_number_id}::uuid and state = 'queued' and campaign_id is not null`);
-  const room = Math.min(o.chunk ?? 500, Math.ceil(c.throughput_mps * (o.queueSeconds ?? 2)) - Number(queued[0]?.n ?? 0));
+  const room = Math.min(o.chunk ?? 500, Math.ceil(c.throughput_mps * (o.queueSeconds ?? 2)) - (await queuedCampaignRows(db, c.phone_number_id)));
   if (room <= 0) return 0;
   const template = await templateOf(db, c.template_id);
   if (!template) {
@@ -163,22 +177,31 @@ async function feedCampaign(ctx: AppContext, c: ActiveCampaign, o: FeederOptions
   const utilityRequiresOptIn = c.mapping?.options?.utilityRequiresOptIn ?? false;
 
   const result = await db.transaction(async (tx) => {
+    // Pick (and lock) the chunk first, then join what preflight needs to those rows only. Ordered by due_at alone,
+    // which campaign_recipients_due_idx (campaign_id, due_at) gives directly, so the scan stops after `room` rows.
+    // With the joins in the same query, or with `id` as a tie-breaker (every recipient launched at once shares one
+    // due_at), PostgreSQL joined and sorted every pending recipient per chunk: 0.45 s per chunk at 100k pending
+    // recipients, which made a long campaign fall behind the number's cap (issue 8).
     const due = await rowsOf<DueRow>(tx as unknown as Db, sql`
+      with picked as (
+        select r.id, r.contact_id, r.values, r.due_at from campaign_recipients r
+        where r.campaign_id = ${c.id}::uuid and r.state = 'pending' and r.due_at <= ${tsz(now)}
+        order by r.due_at
+        limit ${room}
+        for update skip locked
+      )
       select r.id as rid, r.contact_id, r.values, c.wa_id, c.e164, c.bsuid, c.parent_bsuid, c.name, c.profile_name, c.email, c.username,
         c.country, c.time_zone, c.fields, org.name as org_name, org.domain as org_domain, org.fields as org_fields,
         cv.id as conv_id, cv.last_inbound_at, cv.referral_at, cv.fep_expires_at,
         csm.state as marketing, csu.state as utility,
         (c.wa_id in (select identifier from suppressions) or c.bsuid in (select identifier from suppressions)) is true as suppressed
-      from campaign_recipients r
+      from picked r
       join contacts c on c.id = r.contact_id
       left join organizations org on org.id = c.organization_id
       left join conversations cv on cv.phone_number_id = ${c.phone_number_id}::uuid and cv.contact_id = r.contact_id
       left join consents csm on csm.contact_id = r.contact_id and csm.category = 'marketing'
       left join consents csu on csu.contact_id = r.contact_id and csu.category = 'utility'
-      where r.campaign_id = ${c.id}::uuid and r.state = 'pending' and r.due_at <= ${tsz(now)}
-      order by r.due_at, r.id
-      limit ${room}
-      for update of r skip locked`);
+      order by r.due_at, r.id`);
     if (due.length === 0) return { queued: [] as Queued[], settled: 0 };
 
     const skip: { rid: string; reason: string }[] = [];

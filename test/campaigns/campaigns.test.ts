@@ -215,4 +215,35 @@ describeEachEngine('campaigns', (engine) => {
     for (const p of people.slice(2)) expect(sendsTo(p.waId)).toBe(1);
     await h.stopSending();
   }, 60_000);
+
+  it('a claim withdraws the rows it picked for blocked contacts and still fills up with sendable ones', async () => {
+    const people = await h.addRecipients(3, { optIn: true });
+    const [blocked, ok] = people;
+    const id = await create({ templateId: await h.templateId('order_update', 'es'), mapping: ORDER_MAPPING, audience: { include: [{ contactIds: people.map((p) => p.contactId) }] } });
+    expect((await h.call({ method: 'POST', url: `/api/v1/campaigns/${id}/launch` })).statusCode).toBe(200);
+    const { feedOnce } = await import('../../src/campaigns/feeder.ts');
+    const { acquireLane, claimBatch, releaseLane } = await import('../../src/messaging/lanes.ts');
+    await feedOnce(h.ctx);
+    const db = engine.store.db;
+    // The blocked contact's row comes first in the claim order, the other two after it (one a second later).
+    await db.execute(sql`update outbound_messages set not_before = now() - interval '2 seconds' where campaign_id = ${id}::uuid and recipient_key = ${blocked!.waId}`);
+    await db.execute(sql`update outbound_messages set not_before = now() - interval '1 second' where campaign_id = ${id}::uuid and recipient_key = ${ok!.waId}`);
+    await db.execute(sql`insert into suppressions (identifier, reason) values (${blocked!.waId}, 'asked')`);
+    const numberId = h.numbers[0]!.id;
+    const now = h.ctx.clock.now();
+    const epoch = (await acquireLane(db, numberId, 'test-claim', now, 5_000))!;
+    const claimed = await claimBatch(db, { numberId, owner: 'test-claim', epoch }, now, 1);
+    expect(claimed.map((r) => r.recipientKey)).toEqual([ok!.waId]);
+    const states = await rows<{ recipient_key: string; state: string; reason: string | null }>(
+      sql`select recipient_key, state, last_error->>'reason' as reason from outbound_messages where campaign_id = ${id}::uuid order by not_before`);
+    expect(states).toEqual([
+      { recipient_key: blocked!.waId, state: 'cancelled', reason: 'opted_out_or_suppressed' },
+      { recipient_key: ok!.waId, state: 'sending', reason: null },
+      { recipient_key: people[2]!.waId, state: 'queued', reason: null },
+    ]);
+    // Leave nothing of this campaign for the next tests' lanes.
+    await db.execute(sql`update outbound_messages set state = 'cancelled' where campaign_id = ${id}::uuid and state in ('queued', 'sending')`);
+    await db.execute(sql`update campaigns set state = 'cancelled' where id = ${id}::uuid`);
+    await releaseLane(db, numberId, 'test-claim', epoch);
+  }, 60_000);
 });
