@@ -76,7 +76,7 @@ describe.skipIf(!!skip)('templates and campaigns in Chromium', { timeout: 90_000
     expect(await page.getByTestId('tpl-history').textContent()).toMatch(/submitted/);
   });
 
-  it('sends it as a campaign: audience by filter with a live count, mapping, estimate, launch, progress to delivered', async () => {
+  it('sends it as a campaign: audience by filter with a live count, mapping, estimate, launch, progress, an error in words', async () => {
     await page.goto(`${charla.url}/campaigns`);
     await page.getByTestId('campaign-new').click();
     await page.getByTestId('campaign-wizard').waitFor();
@@ -99,14 +99,24 @@ describe.skipIf(!!skip)('templates and campaigns in Chromium', { timeout: 90_000
     expect(await page.getByTestId('estimate-total').textContent()).toMatch(/\$|US/);
     await screenshot(page, 'campaign-estimate');
     await page.getByTestId('campaign-next').click();
+    // Meta will refuse the first send as undeliverable (131026).
+    await charla.sandbox('POST', '/_sandbox/faults', { code: 131026, count: 1 });
     await page.getByTestId('campaign-launch').click();
     await page.getByTestId('campaign-detail').waitFor();
     await eventually(async () => {
-      const delivered = Number(await page.getByTestId('funnel-delivered').getAttribute('data-count'));
-      expect(delivered).toBe(3);
+      expect(Number(await page.getByTestId('funnel-delivered').getAttribute('data-count'))).toBe(2);
+      expect(Number(await page.getByTestId('funnel-failed').getAttribute('data-count'))).toBe(1);
     }, 30_000);
-    expect(Number(await page.getByTestId('funnel-sent').getAttribute('data-count'))).toBe(3);
     await page.locator('[data-testid="recipient-row"]').nth(2).waitFor();
+    // The recipients table follows the funnel: two delivered, one failed with the error in words.
+    await eventually(async () => {
+      const rows = await page.getByTestId('recipient-row').allTextContents();
+      expect(rows.filter((r) => /Delivered/.test(r))).toHaveLength(2);
+      expect(rows.filter((r) => /Failed/.test(r) && /131026/.test(r))).toHaveLength(1);
+    }, 15_000);
+    // The error is grouped by code and explained in the user's language (English here).
+    await eventually(async () => expect(await page.getByTestId('error-group').first().textContent()).toMatch(/131026.*could not be delivered.*Check the number/s), 15_000);
+    await screenshot(page, 'campaign-results');
   });
 
   it('an agent has no Campaigns entry and gets "No access" on the URL', async () => {

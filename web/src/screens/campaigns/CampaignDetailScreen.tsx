@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, Center, Group, Loader, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { buildUrl } from '../../api/client.ts';
 import { ACTIVE_STATES, RECIPIENT_STATES, useCampaign, useCampaignAction, useRecipients, type RecipientState } from '../../api/campaigns.ts';
@@ -21,6 +21,13 @@ export function CampaignDetailScreen({ campaignId }: { campaignId: string }) {
   const c = q.data;
   const live = !!c && ACTIVE_STATES.has(c.state);
   const recipients = useRecipients(campaignId, state, cursors[cursors.length - 1] ?? null, live);
+  // The table follows the funnel: when the counts move (including the last poll as the campaign completes),
+  // the page of recipients is fetched again, so it never shows "queued" beside a finished funnel.
+  const progressKey = JSON.stringify(c?.results?.funnel.counts ?? null);
+  const refetchRecipients = recipients.refetch;
+  useEffect(() => {
+    void refetchRecipients();
+  }, [progressKey, refetchRecipients]);
   if (q.error) return <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
   if (!c) {
     return (
