@@ -141,12 +141,20 @@ export function useCampaigns() {
   });
 }
 
-/** Live progress: polled every 1.5 s while the campaign is sending. */
+/** Reads and replies keep arriving after the last send: results stay live, slower, for three days. */
+const SETTLING_MS = 3 * 24 * 3_600_000;
+
+/** Live progress: polled every 1.5 s while the campaign is sending, every 20 s while its results settle. */
 export function useCampaign(id: string) {
   return useQuery({
     queryKey: ['campaigns', 'one', id],
     queryFn: () => api.get<Campaign>(`/api/v1/campaigns/${id}`),
-    refetchInterval: (q) => (q.state.data && ACTIVE_STATES.has(q.state.data.state) ? 1_500 : false),
+    refetchInterval: (q) => {
+      const c = q.state.data;
+      if (!c) return false;
+      if (ACTIVE_STATES.has(c.state)) return 1_500;
+      return c.completedAt && Date.now() - Date.parse(c.completedAt) < SETTLING_MS ? 20_000 : false;
+    },
   });
 }
 
