@@ -61,7 +61,8 @@ export const campaignRecipients = pgTable(
   },
   (t) => [
     uniqueIndex('campaign_recipients_campaign_contact_key').on(t.campaignId, t.contactId),
-    index('campaign_recipients_due_idx').on(t.campaignId, t.dueAt).where(sql`state = 'pending'`),
+    // The feeder's chunk in (due_at, id) order straight from the index (recipients launched together share a due_at).
+    index('campaign_recipients_due_idx').on(t.campaignId, t.dueAt, t.id).where(sql`state = 'pending'`),
     index('campaign_recipients_message_idx').on(t.messageId),
   ],
 );
