@@ -57,14 +57,16 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
       return sql`coalesce(${isString} and starts_with(${fold(ft)}, ${foldValue(test.value)}), false)`;
     case 'in': {
       if (type === 'number' || type === 'boolean') return sql`coalesce(${f} in (${list(test.values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}), false)`;
-      if (type === 'date' || type === 'choice') return sql`coalesce(${isString} and ${ft} in (${list(test.values.map(String))}), false)`;
+      // A jsonb string equals only the same string: one extraction and compare per row, no text conversion.
+      if (type === 'date' || type === 'choice') return sql`coalesce(${f} in (${list(test.values.map((v) => sql`${JSON.stringify(String(v))}::jsonb`))}), false)`;
       return sql`coalesce(${isString} and ${fold(ft)} in (${list(test.values.map((v) => foldValue(String(v))))}), false)`;
     }
     case 'cmp': {
       const op = sql.raw(test.cmp);
       if (typeof test.value === 'number') {
-        // The cast only runs on numbers (CASE), so a stray text value never raises an error.
-        return sql`coalesce(case when jsonb_typeof(${f}) = 'number' then ${ft}::numeric end ${op} ${test.value}::numeric, false)`;
+        // jsonb compares numbers numerically (no text → numeric parse per row); jsonb orders other types
+        // around numbers, so only values that are numbers may match.
+        return sql`coalesce(${f} ${op} ${JSON.stringify(test.value)}::jsonb and jsonb_typeof(${f}) = 'number', false)`;
       }
       return sql`coalesce(case when jsonb_typeof(${f}) = 'string' then ${ft} end collate "C" ${op} ${test.value}, false)`;
     }
