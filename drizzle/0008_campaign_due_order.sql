@@ -1,2 +1,0 @@
-DROP INDEX "campaign_recipients_due_idx";--> statement-breakpoint
-CREATE INDEX "campaign_recipients_due_idx" ON "campaign_recipients" USING btree ("campaign_id","due_at","id") WHERE state = 'pending';
