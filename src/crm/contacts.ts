@@ -1,4 +1,3 @@
-import { foldedName, prefixPattern } from './name-match.ts';
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
@@ -12,6 +11,7 @@ import { fieldDefinitions } from './fields.ts';
 import { tagContact, tagsOf } from './tags.ts';
 import { consentOf } from './consent.ts';
 import { mergeContacts } from './merge.ts';
+import { foldedName, prefixPattern } from './name-match.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export const CONTACT_KINDS = ['unknown', 'lead', 'customer', 'supplier'] as const;
