@@ -42,6 +42,17 @@ function textSql(target: TextTarget, test: Extract<Predicate, { t: 'text' }>['te
   return sql`(${col} is not null and starts_with(${x}, ${norm(test.value)}))`;
 }
 
+/**
+ * `fields @> {"key": value}` for any of the values: true whenever the exact test below can be, and answered by
+ * contacts_fields_idx (GIN) — so an equality on a custom field reads the matching contacts, not all of them.
+ * Always ANDed with the exact test, which alone decides (containment is looser: types, arrays). No coalesce()
+ * around the pair (it would hide the containment from the planner): when containment holds the key exists, so the
+ * exact test is never NULL, and when it does not the pair is false — two-valued either way.
+ */
+function containsAny(key: string, values: readonly unknown[]): SQL {
+  return sql`(${sql.join(values.map((v) => sql`c.fields @> ${JSON.stringify({ [key]: v })}::jsonb`), sql` or `)})`;
+}
+
 function fieldSql(key: string, type: string, test: FieldTest): SQL {
   const f = sql`(c.fields -> ${key})`;
   const ft = sql`(c.fields ->> ${key})`;
@@ -50,15 +61,20 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
     case 'empty':
       return sql`coalesce(${f} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb), true)`;
     case 'has':
-      return sql`coalesce(jsonb_typeof(${f}) = 'array' and (${sql.join(test.values.map((v) => sql`${f} @> jsonb_build_array(${v}::text)`), sql` or `)}), false)`;
+      return sql`(${containsAny(key, test.values.map((v) => [v]))} and jsonb_typeof(${f}) = 'array' and (${sql.join(test.values.map((v) => sql`${f} @> jsonb_build_array(${v}::text)`), sql` or `)}))`;
     case 'contains':
       return sql`coalesce(${isString} and strpos(${fold(ft)}, ${foldValue(test.value)}) > 0, false)`;
     case 'starts':
       return sql`coalesce(${isString} and starts_with(${fold(ft)}, ${foldValue(test.value)}), false)`;
     case 'in': {
-      if (type === 'number' || type === 'boolean') return sql`coalesce(${f} in (${list(test.values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}), false)`;
-      // A jsonb string equals only the same string: one extraction and compare per row, no text conversion.
-      if (type === 'date' || type === 'choice') return sql`coalesce(${f} in (${list(test.values.map((v) => sql`${JSON.stringify(String(v))}::jsonb`))}), false)`;
+      // A jsonb value equals only the same value of the same type: one extraction and compare per row.
+      if (type === 'number' || type === 'boolean') {
+        return sql`(${containsAny(key, test.values)} and ${f} in (${list(test.values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}))`;
+      }
+      if (type === 'date' || type === 'choice') {
+        const values = test.values.map(String);
+        return sql`(${containsAny(key, values)} and ${f} in (${list(values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}))`;
+      }
       return sql`coalesce(${isString} and ${fold(ft)} in (${list(test.values.map((v) => foldValue(String(v))))}), false)`;
     }
     case 'cmp': {
@@ -135,7 +151,9 @@ export function predicateSql(p: Predicate, now: Date): SQL {
       } else {
         match = test.op === 'contains' ? sql`strpos(${name}, ${foldValue(test.value)}) > 0` : sql`starts_with(${name}, ${foldValue(test.value)})`;
       }
-      return sql`(c.organization_id is not null and c.organization_id in (select o.id from organizations o where ${match}))`;
+      // `= any(array(…))`, not `in (select …)`: an index condition on contacts_organization_idx, so an OR with
+      // another indexed test (a custom-field equality) can be a BitmapOr instead of a scan of every contact.
+      return sql`(c.organization_id is not null and c.organization_id = any(array(select o.id from organizations o where ${match})))`;
     }
     case 'conversation':
       if (p.test.op === 'empty') return sql`not c.id in (select cv.contact_id from conversations cv)`;

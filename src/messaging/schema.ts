@@ -99,6 +99,8 @@ export const contacts = pgTable(
     index('contacts_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
     // The contacts list is newest first (and a broad name prefix is answered by walking it until a page fills).
     index('contacts_created_idx').on(t.createdAt, t.id),
+    // Custom-field equality in segments (`fields @> {"plan": "Gold"}`, see src/crm/segment-sql.ts).
+    index('contacts_fields_idx').using('gin', sql`${t.fields} jsonb_path_ops`),
     // Engagement filters ("engagement.read within 14d") are usually selective: a bitmap scan of these beats
     // scanning every contact. last_inbound_at has none: it changes on every inbound message (an index would
     // make each of those updates touch every index of contacts) and its filters are usually broad.
