@@ -106,6 +106,11 @@ describeEachEngine('inbox', (engine) => {
       expect(namesOf(await list(token, `q=${encodeURIComponent('CÁR')}`))).toEqual(['Carla']); // case and accents folded
       expect(namesOf(await list(token, 'q=%2B34%20610000003'))).toEqual(['Diego']);
       expect(namesOf(await list(token, 'q=3461000000'))).toHaveLength(5);
+      // A prefix shared by more contacts than the search names one by one takes the join path: same answer.
+      await h.ctx.store.db.execute(sql`insert into contacts (wa_id) select '3461000000' || lpad(g::text, 5, '0') from generate_series(1, 1100) g`);
+      expect(namesOf(await list(token, 'q=3461000000'))).toHaveLength(5);
+      expect(namesOf(await list(token, 'q=%2B34%20610000003'))).toEqual(['Diego']);
+      await h.ctx.store.db.execute(sql`delete from contacts where length(wa_id) = 15 and wa_id like '3461000000%'`);
       expect(namesOf(await list(token, 'q=factura'))).toEqual([]);
       expect(namesOf(await list(token, 'q=factura&searchMessages=true'))).toEqual(['Diego']);
       expect(namesOf(await list(token, 'q=100%25'))).toEqual([]);
