@@ -1,6 +1,7 @@
 // Current consent per category is copied onto contacts (consent_marketing, …) by statement triggers on
 // consents, so segment filters and audiences test a column. Every way consents change keeps it equal to
 // the consents table: recordConsent (upsert), a bulk insert as the importer does, a merge, a delete.
+import { readFileSync } from 'node:fs';
 import { beforeEach, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { describeEachEngine } from '../helpers/store.ts';
@@ -11,6 +12,11 @@ import { mergeContacts } from '../../src/crm/merge.ts';
 import { countMatching } from '../../src/crm/segments.ts';
 
 const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+// Migration 0007's backfill of the consent columns, as it runs on a database that already has consents.
+const BACKFILL = readFileSync(new URL('../../drizzle/0007_engagement.sql', import.meta.url), 'utf8')
+  .split('--> statement-breakpoint')
+  .map((x) => x.trim())
+  .filter((x) => x.startsWith('UPDATE "contacts" c SET "consent_marketing"'));
 
 describeEachEngine('consent on contacts', (engine) => {
   const db = () => engine.store.db;
@@ -66,5 +72,12 @@ describeEachEngine('consent on contacts', (engine) => {
     await db().delete(consents).where(eq(consents.contactId, ids[1]!));
     expect(await columns()).toEqual(await truth());
     expect((await columns())['34610000002']).toEqual([null, null, null]);
+
+    // The migration's backfill derives the same columns from consents alone.
+    const before = await columns();
+    await db().update(contacts).set({ consentMarketing: null, consentUtility: null, consentAuthentication: null });
+    expect(BACKFILL).toHaveLength(1);
+    await db().execute(sql.raw(BACKFILL[0]!));
+    expect(await columns()).toEqual(before);
   });
 });
