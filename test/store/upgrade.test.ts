@@ -1,0 +1,89 @@
+// An installation with data from before migration 0007 upgrades in place: the engagement and consent roll-ups
+// are derived from the history it already has, and the consent triggers work from then on. Run on both engines
+// with the real migration files: first those up to 0006, then every one (as `charla migrate` would).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { createPostgresDatabase } from '../helpers/store.ts';
+import { openPglite, openPostgres, type Store } from '../../src/store/connection.ts';
+import { migrateStore, migrationsFolder } from '../../src/store/migrate.ts';
+
+/** The migrations folder as it was when 0006 was the newest. */
+function foldersUpTo(lastIdx: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'charla-migrations-'));
+  cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+  journal.entries = journal.entries.filter((e) => e.idx <= lastIdx);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+const T = (h: number) => `2026-11-0${h < 24 ? 1 : 2}T${String(h % 24).padStart(2, '0')}:00:00Z`;
+
+for (const engine of ['pglite', 'postgres'] as const) {
+  const url = engine === 'postgres' ? inject('postgresUrl') : null;
+  (engine === 'postgres' && !url ? describe.skip : describe)(`upgrade across migration 0007 [${engine}]`, () => {
+    let store: Store;
+    let drop = async () => {};
+    const old = foldersUpTo(6);
+
+    beforeAll(async () => {
+      if (engine === 'pglite') {
+        store = await openPglite(undefined);
+        await migratePglite(drizzlePglite(store.pglite!), { migrationsFolder: old });
+      } else {
+        const database = await createPostgresDatabase(url!);
+        store = openPostgres(database.url, 2);
+        drop = database.drop;
+        await migratePg(drizzlePg(store.pool!), { migrationsFolder: old });
+      }
+    });
+    afterAll(async () => {
+      await store.close();
+      await drop();
+      rmSync(old, { recursive: true, force: true });
+    });
+
+    it('derives the roll-ups from the existing history, and the consent triggers keep them after', async () => {
+      const x = (q: ReturnType<typeof sql>) => store.db.execute(q);
+      // History as an 0006 database holds it: two contacts, a template read and answered, consents.
+      await x(sql`insert into phone_numbers (id, phone_number_id, waba_id, display_phone_number, access_token_enc, app_secret_enc, verify_token)
+        values ('00000000-0000-4000-8000-000000000001', 'PN1', 'W', '34910000001', 'x', 'x', 'v')`);
+      await x(sql`insert into contacts (id, wa_id) values ('00000000-0000-4000-8000-0000000000a1', '34600000001'), ('00000000-0000-4000-8000-0000000000a2', '34600000002')`);
+      await x(sql`insert into conversations (id, phone_number_id, contact_id, last_inbound_at) values
+        ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000a1', ${T(12)}::timestamptz),
+        ('00000000-0000-4000-8000-0000000000c2', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000a2', ${T(9)}::timestamptz)`);
+      await x(sql`insert into messages (conversation_id, direction, type, content, status, at, delivered_at, read_at) values
+        ('00000000-0000-4000-8000-0000000000c1', 'out', 'template', '{}', 'read', ${T(10)}::timestamptz, ${T(10)}::timestamptz, ${T(11)}::timestamptz),
+        ('00000000-0000-4000-8000-0000000000c1', 'in', 'text', '{}', 'received', ${T(12)}::timestamptz, null, null),
+        ('00000000-0000-4000-8000-0000000000c2', 'in', 'text', '{}', 'received', ${T(9)}::timestamptz, null, null),
+        ('00000000-0000-4000-8000-0000000000c2', 'out', 'template', '{}', 'delivered', ${T(13)}::timestamptz, ${T(13)}::timestamptz, null)`);
+      await x(sql`insert into consents (contact_id, category, state, at) values
+        ('00000000-0000-4000-8000-0000000000a1', 'marketing', 'opted_in', now()), ('00000000-0000-4000-8000-0000000000a2', 'utility', 'opted_out', now())`);
+
+      await migrateStore(store);
+
+      const rows = async () => store.rows<Record<string, string | null>>(sql`select wa_id,
+        to_char(last_inbound_at at time zone 'UTC', 'DD HH24') as inbound, to_char(last_template_delivered_at at time zone 'UTC', 'DD HH24') as delivered,
+        to_char(last_template_read_at at time zone 'UTC', 'DD HH24') as read, to_char(last_replied_at at time zone 'UTC', 'DD HH24') as replied,
+        consent_marketing, consent_utility, consent_authentication from contacts order by wa_id`);
+      expect(await rows()).toEqual([
+        { wa_id: '34600000001', inbound: '01 12', delivered: '01 10', read: '01 11', replied: '01 12', consent_marketing: 'opted_in', consent_utility: null, consent_authentication: null },
+        // Wrote before the template, so no reply to it.
+        { wa_id: '34600000002', inbound: '01 09', delivered: '01 13', read: null, replied: null, consent_marketing: null, consent_utility: 'opted_out', consent_authentication: null },
+      ]);
+      // From now on the triggers keep consent on the contact.
+      await x(sql`update consents set state = 'opted_out' where contact_id = '00000000-0000-4000-8000-0000000000a1'`);
+      await x(sql`insert into consents (contact_id, category, state, at) values ('00000000-0000-4000-8000-0000000000a2', 'authentication', 'opted_in', now())`);
+      const after = await rows();
+      expect(after.map((r) => [r.consent_marketing, r.consent_utility, r.consent_authentication])).toEqual([['opted_out', null, null], [null, 'opted_out', 'opted_in']]);
+    });
+  });
+}
