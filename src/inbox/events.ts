@@ -21,9 +21,10 @@ import { previewOf } from '../core/message-preview.ts';
 import { inboxBus } from './bus.ts';
 import { principalOf, type Principal } from './principal.ts';
 import { uuidList } from './access.ts';
+import { can, type Permission } from '../accounts/permissions.ts';
 
 export const CHANNEL = 'charla_events';
-export type EventName = 'message.created' | 'message.status' | 'conversation.updated' | 'note.created';
+export type EventName = 'message.created' | 'message.status' | 'conversation.updated' | 'note.created' | 'template.updated';
 
 interface Access {
   teamId: string | null;
@@ -34,16 +35,19 @@ interface Access {
 export interface HubEvent {
   id: string;
   event: EventName;
-  data: Record<string, unknown> & { conversationId: string };
+  data: Record<string, unknown>;
   /** Access facts now and (for assignment changes) before: an agent who could see either gets it. */
   access: Access[];
+  /** Events about something other than a conversation (a template's review) go to whoever holds this. */
+  permission?: Permission;
 }
 
 type Raw =
   | { event: 'message.created'; conversationId: string; messageId: string; direction: 'in' | 'out' }
   | { event: 'message.status'; conversationId: string; messageId: string; status: string }
   | { event: 'conversation.updated'; conversationId: string; was?: Access }
-  | { event: 'note.created'; conversationId: string; noteId: string; kind: string; authorId: string | null };
+  | { event: 'note.created'; conversationId: string; noteId: string; kind: string; authorId: string | null }
+  | { event: 'template.updated'; templateId: string; status: string };
 
 interface Subscriber {
   principal: Principal;
@@ -74,7 +78,8 @@ function frame(e: HubEvent): string {
   return `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 }
 
-export function visibleTo(p: Principal, e: Pick<HubEvent, 'access'>): boolean {
+export function visibleTo(p: Principal, e: Pick<HubEvent, 'access' | 'permission'>): boolean {
+  if (e.permission) return can(p, e.permission);
   return seesEverything(p) || e.access.some((a) => canAccessConversation(p, a));
 }
 
@@ -127,7 +132,7 @@ export function createEventHub(ctx: AppContext, options: EventHubOptions = {}): 
       }
       list.push(r);
     }
-    const convIds = [...new Set(list.map((r) => r.conversationId))];
+    const convIds = [...new Set(list.flatMap((r) => ('conversationId' in r ? [r.conversationId] : [])))];
     const msgIds = [...new Set(list.flatMap((r) => (r.event === 'message.created' ? [r.messageId] : [])))];
     const convs = new Map<string, { team_id: string | null; assignee_id: string | null; state: string; unread_count: number; important: boolean; last_message_at: Date | string | null; window_expires_at: Date | string | null }>();
     if (convIds.length) {
@@ -144,6 +149,11 @@ export function createEventHub(ctx: AppContext, options: EventHubOptions = {}): 
     const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
     const out: HubEvent[] = [];
     for (const r of list) {
+      if (r.event === 'template.updated') {
+        // Meta's review of a template (approved, rejected, paused…): the templates screen refetches it.
+        out.push({ id: `${instance}-${++seq}`, event: r.event, data: { templateId: r.templateId, status: r.status }, access: [], permission: 'templates.read' });
+        continue;
+      }
       const c = convs.get(r.conversationId);
       if (!c) continue; // gone (deleted) or rolled back: nothing to show
       // Whoever could see the conversation before a change in this tick still gets its events.
@@ -338,6 +348,7 @@ export function createEventHub(ctx: AppContext, options: EventHubOptions = {}): 
         ctx.events.on('conversation.updated', (p) => schedule({ event: 'conversation.updated', conversationId: p.conversationId })),
         bus.on('conversation.access', (p) => schedule({ event: 'conversation.updated', conversationId: p.conversationId, was: p.was })),
         bus.on('note.created', (p) => schedule({ event: 'note.created', ...p })),
+        ctx.events.on('template.updated', (p) => schedule({ event: 'template.updated', templateId: p.templateId, status: p.status })),
       ];
       heartbeat = setInterval(() => {
         for (const s of subscribers) s.write(': ping\n\n');

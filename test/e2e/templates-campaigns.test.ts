@@ -71,8 +71,8 @@ describe.skipIf(!!skip)('templates and campaigns in Chromium', { timeout: 90_000
       const list = await charla.api<{ data: { name: string; status: string }[] }>('GET', `/api/v1/templates?q=${NAME}`);
       expect(list.data.find((x) => x.name === NAME)?.status).toBe('APPROVED');
     }, 15_000);
-    await page.reload();
-    await page.locator('[data-testid="tpl-status"][data-status="APPROVED"]').waitFor();
+    // The screen follows the review live (template.updated on the event stream): no reload.
+    await page.locator('[data-testid="tpl-status"][data-status="APPROVED"]').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('tpl-history').textContent()).toMatch(/submitted/);
   });
 

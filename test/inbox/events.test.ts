@@ -75,6 +75,17 @@ describeEachEngine('inbox live events', (engine) => {
     expect(s.events.filter((e) => e.event === 'note.created')).toHaveLength(2); // "for Marta" and the transfer note
   });
 
+  it("a template's review (approved, rejected…) reaches every stream allowed to read templates", async () => {
+    const me = await seedUser(engine.store, 'Teo');
+    const s = await sse(principalHeader(agent(me, [])));
+    const token = await sse();
+    h.ctx.events.emit('template.updated', { templateId: '00000000-0000-4000-8000-00000000abcd', status: 'APPROVED' });
+    for (const c of [s, token]) {
+      const e = await c.waitFor((x) => x.event === 'template.updated');
+      expect(e.data).toEqual({ templateId: '00000000-0000-4000-8000-00000000abcd', status: 'APPROVED' });
+    }
+  });
+
   it('resumes after Last-Event-ID (header or query), and says reset when the id is unknown', async () => {
     const first = await sse();
     await h.receive({ waId: '34620000004', name: 'Lola' }, new Date(base + 3000));

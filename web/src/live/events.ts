@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { inboxKeys } from '../api/inbox.ts';
+import { templateKeys } from '../api/templates.ts';
 
 export type LiveState = 'connecting' | 'open' | 'closed';
 
@@ -17,6 +18,7 @@ const EVENT_NAMES = [
   'conversation.assigned',
   'conversation.state',
   'note.created',
+  'template.updated',
   'inbox.updated',
   'counts',
   'reset',
@@ -27,15 +29,20 @@ interface LiveEvent {
   conversation?: { id?: string };
   message?: { conversationId?: string };
   contactId?: string;
+  /** A template's review changed (approved, rejected, paused…). */
+  templateId?: string;
 }
 
 /** Batches invalidations: a burst of status webhooks becomes one refetch per query. */
 function makeRefresher(qc: QueryClient) {
   const threads = new Set<string>();
   const contacts = new Set<string>();
+  let templates = false;
   let timer: number | undefined;
   const flush = () => {
     timer = undefined;
+    if (templates) void qc.invalidateQueries({ queryKey: templateKeys.all });
+    templates = false;
     void qc.invalidateQueries({ queryKey: ['inbox', 'list'] });
     void qc.invalidateQueries({ queryKey: inboxKeys.counts });
     for (const id of threads) {
@@ -50,6 +57,7 @@ function makeRefresher(qc: QueryClient) {
     const conv = data?.conversationId ?? data?.conversation?.id ?? data?.message?.conversationId;
     if (conv) threads.add(conv);
     if (data?.contactId) contacts.add(data.contactId);
+    if (data?.templateId) templates = true;
     timer ??= window.setTimeout(flush, 120);
   };
 }
