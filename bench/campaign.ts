@@ -30,6 +30,7 @@ import { actualCost, type CampaignEstimate } from '../src/core/campaigns/estimat
 import { marketOfPhone } from '../src/core/market.ts';
 import type { RateTable } from '../src/core/pricing/rate-card.ts';
 import { acceptanceRates } from './lib/rates.ts';
+import { startSandbox as startSandboxProcess } from './lib/sandbox.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,19 +47,8 @@ const { values } = parseArgs({
 const RATES: RateTable = { Spain: { marketing: '0.0615', utility: '0.0200', authentication: '0.0200' }, Mexico: { marketing: '0.0436', utility: '0.0100', authentication: '0.0100' } };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-function startSandbox(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const bin = fileURLToPath(new URL('../bin/charla.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--tier', 'TIER_UNLIMITED', '--log-level', 'error', '--delivered-ms', '0', '--read-ms', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited (${code}): ${out}`)));
-  });
-}
+/** Statuses right away: the runs measure sending, not Meta's delivery delay. */
+const startSandbox = (args: string[]) => startSandboxProcess(['--delivered-ms', '0', '--read-ms', '0', ...args]);
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await (await fetch(url, init)).json()) as T;

@@ -7,10 +7,9 @@
  * fresh database). Messages are pre-enqueued in bulk inside open windows to distinct customers (so the pair rate
  * is not what is measured); accepted sends are read back from the sandbox's own log of acceptance times.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startSandbox } from './lib/sandbox.ts';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
@@ -36,21 +35,6 @@ const numbers = Number(values.numbers);
 const mps = Number(values.mps);
 const seconds = Number(values.seconds);
 
-function startSandbox(): Promise<{ child: ChildProcess; url: string }> {
-  const bin = fileURLToPath(new URL('../bin/charla.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--numbers', String(numbers), '--throughput', String(mps),
-    '--personas', '10', '--tier', 'TIER_UNLIMITED', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited (${code}): ${out}`)));
-  });
-}
-
 async function openStore(): Promise<{ store: Store; drop(): Promise<void> }> {
   return openBenchStore(engine === 'pglite' ? 'pglite' : 'postgres');
 }
@@ -61,7 +45,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const { child, url } = await startSandbox();
+  const { child, url } = await startSandbox(['--numbers', String(numbers), '--throughput', String(mps), '--personas', '10']);
   const { store, drop } = await openStore();
   try {
     const cfg = await getJson<{ apiVersion: string; accessToken: string; appSecret: string; verifyToken: string; waba: { id: string }; phoneNumbers: { id: string; display_phone_number: string }[] }>(`${url}/_sandbox/config`);
