@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
+import { createContext } from '../src/context.ts';
+import { TEST_KEY } from '../test/helpers/context.ts';
 import type { Store } from '../src/store/connection.ts';
 import { openBenchStore } from './lib/store.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
@@ -58,10 +59,8 @@ interface SandboxConfig { apiVersion: string; accessToken: string; appSecret: st
 
 async function setup(store: Store, url: string, mps: number) {
   const cfg = await getJson<SandboxConfig>(`${url}/_sandbox/config`);
-  const ctx: AppContext = {
-    store, clock: systemClock, secrets: secretsFromKey('test-key-test-key-test-key-test-key-0001') /* the sender child (test fixture) uses it too */, logger: pino({ level: 'warn' }),
-    events: new DomainEvents(), cloudApi: { baseUrl: url, version: cfg.apiVersion }, mediaDir: os.tmpdir(),
-  };
+  // The sender child (a test fixture) decrypts the same tokens: same key.
+  const ctx = createContext({ store, secrets: secretsFromKey(TEST_KEY), logger: pino({ level: 'warn' }), cloudApi: { baseUrl: url, version: cfg.apiVersion } });
   const numbers: { id: string; metaId: string }[] = [];
   for (const pn of cfg.phoneNumbers) {
     const row = await upsertNumber(ctx, { phoneNumberId: pn.id, wabaId: cfg.waba.id, displayPhoneNumber: pn.display_phone_number, accessToken: cfg.accessToken, appSecret: cfg.appSecret, verifyToken: cfg.verifyToken, throughputMps: mps });

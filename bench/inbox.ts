@@ -8,11 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import pino from 'pino';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../src/store/connection.ts';
 import { buildApp } from '../src/http/app.ts';
-import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
+import { createContext } from '../src/context.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { inboxRoutes } from '../src/inbox/routes.ts';
 import { TOKEN_PRINCIPAL, type Principal } from '../src/inbox/principal.ts';
@@ -122,15 +121,7 @@ async function main(): Promise<void> {
     if (values['extra-indexes']) for (const q of EXTRA_INDEXES) await store.db.execute(q);
     if (values['extra-indexes']) await store.db.execute(sql`analyze conversations`);
 
-    const ctx: AppContext = {
-      store,
-      clock: systemClock,
-      secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-0001'),
-      logger: pino({ level: 'silent' }),
-      events: new DomainEvents(),
-      cloudApi: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' },
-      mediaDir: '/tmp/charla-bench-media',
-    };
+    const ctx = createContext({ store, secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-0001'), cloudApi: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' } });
     const app = await buildApp({ store, logger: false });
     await app.register(async (api) => {
       api.addHook('onRequest', async (request) => {

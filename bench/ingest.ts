@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { openBenchStore } from './lib/store.ts';
-import { DomainEvents, systemClock } from '../src/context.ts';
+import { createContext } from '../src/context.ts';
 import { secretsFromKey } from '../src/store/secrets.ts';
 import { createServices } from '../src/services.ts';
 import { buildApp } from '../src/http/app.ts';
@@ -31,15 +31,12 @@ const concurrency = Number(values.concurrency);
 const engine = values.engine === 'pglite' ? 'pglite' : 'postgres';
 
 const { store, drop } = await openBenchStore(engine, { dataDir: engine === 'pglite' ? join(mkdtempSync(join(tmpdir(), 'charla-bench-')), 'pgdata') : undefined });
-const ctx = {
+const ctx = createContext({
   store,
-  clock: systemClock,
   secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-key'),
   logger: pino({ level: 'warn' }),
-  events: new DomainEvents(),
   cloudApi: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' },
-  mediaDir: join(tmpdir(), 'charla-bench-media'),
-};
+});
 const services = createServices(ctx, { workers: !values['ingest-only'] });
 const app = await buildApp({ store, logger: false, services, apiToken: 'bench-token-bench-token-bench' });
 const address = await app.listen({ port: 0, host: '127.0.0.1' });

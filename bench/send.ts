@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './lib/sandbox.ts';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { DomainEvents, systemClock, type AppContext } from '../src/context.ts';
+import { createContext } from '../src/context.ts';
 import type { Store } from '../src/store/connection.ts';
 import { openBenchStore } from './lib/store.ts';
 import { acceptanceRates } from './lib/rates.ts';
@@ -49,15 +49,12 @@ async function main(): Promise<void> {
   const { store, drop } = await openStore();
   try {
     const cfg = await getJson<{ apiVersion: string; accessToken: string; appSecret: string; verifyToken: string; waba: { id: string }; phoneNumbers: { id: string; display_phone_number: string }[] }>(`${url}/_sandbox/config`);
-    const ctx: AppContext = {
+    const ctx = createContext({
       store,
-      clock: systemClock,
       secrets: secretsFromKey('bench-key-bench-key-bench-key-bench-key-0001'),
       logger: pino({ level: 'warn' }),
-      events: new DomainEvents(),
       cloudApi: { baseUrl: url, version: cfg.apiVersion },
-      mediaDir: os.tmpdir(),
-    };
+    });
     const perNumber = Math.ceil(mps * seconds * 1.1);
     const ours: { id: string; metaId: string }[] = [];
     for (const [i, pn] of cfg.phoneNumbers.entries()) {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from 'pino';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import type { Store } from './store/connection.ts';
 import type { Secrets } from './store/secrets.ts';
 
@@ -48,4 +50,18 @@ export interface AppContext {
   events: DomainEvents;
   cloudApi: CloudApiSettings;
   mediaDir: string;
+}
+
+/**
+ * An AppContext with the defaults every entry point shares (system clock, a silent logger, its own domain
+ * events, media under the OS temp dir); callers give the store, secrets and Cloud API, and override the rest.
+ */
+export function createContext(parts: Pick<AppContext, 'store' | 'secrets' | 'cloudApi'> & Partial<AppContext>): AppContext {
+  return {
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    events: new DomainEvents(),
+    mediaDir: join(tmpdir(), 'charla-media'),
+    ...parts,
+  };
 }

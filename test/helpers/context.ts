@@ -1,7 +1,9 @@
-import pino from 'pino';
-import { DomainEvents, type AppContext, type Clock } from '../../src/context.ts';
+import { createContext, type AppContext, type Clock } from '../../src/context.ts';
 import type { Store } from '../../src/store/connection.ts';
 import { secretsFromKey } from '../../src/store/secrets.ts';
+
+/** The secret key of test fixtures (child processes that share a test's database decrypt with it too). */
+export const TEST_KEY = 'test-key-test-key-test-key-test-key-0001';
 
 /** A clock tests can move. */
 export class TestClock implements Clock {
@@ -18,14 +20,12 @@ export class TestClock implements Clock {
 }
 
 export function testContext(store: Store, overrides: Partial<AppContext> = {}): AppContext {
-  return {
+  return createContext({
     store,
     clock: new TestClock(),
-    secrets: secretsFromKey('test-key-test-key-test-key-test-key-0001'),
-    logger: pino({ level: 'silent' }),
-    events: new DomainEvents(),
+    secrets: secretsFromKey(TEST_KEY),
     cloudApi: { baseUrl: 'http://127.0.0.1:9', version: 'v23.0' },
     mediaDir: '/tmp/charla-test-media',
     ...overrides,
-  };
+  });
 }

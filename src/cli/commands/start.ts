@@ -3,7 +3,7 @@ import { createLogger } from '../../logger.ts';
 import { openStore } from '../../store/open.ts';
 import { buildApp } from '../../http/app.ts';
 import { loadApiToken } from '../../http/auth.ts';
-import { DomainEvents, systemClock, type AppContext } from '../../context.ts';
+import { createContext } from '../../context.ts';
 import { loadSecretKey, secretsFromKey } from '../../store/secrets.ts';
 import { createServices } from '../../services.ts';
 import { ensureOwner } from '../../accounts/links.ts';
@@ -58,15 +58,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       const s = sandbox;
       cleanups.push(() => s.close());
     }
-    const ctx: AppContext = {
+    const ctx = createContext({
       store: opened.store,
-      clock: systemClock,
       secrets,
       logger,
-      events: new DomainEvents(),
       cloudApi: { baseUrl: config.CLOUD_API_BASE_URL ?? sandbox?.url ?? 'https://graph.facebook.com', version: config.CLOUD_API_VERSION },
       mediaDir: resolve(config.MEDIA_DIR ?? join(config.CHARLA_DATA_DIR, 'media')),
-    };
+    });
     const services = createServices(ctx, { workers: config.ROLE !== 'api' });
     cleanups.push(() => services.stop());
     const app = await buildApp({ store: opened.store, logger, services, apiToken: apiToken.token, publicUrl: config.PUBLIC_URL });

@@ -1,9 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import pino from 'pino';
 import { loadConfig } from '../../config.ts';
 import { openStore } from '../../store/open.ts';
 import { loadSecretKey, secretsFromKey } from '../../store/secrets.ts';
-import { DomainEvents, systemClock, type AppContext } from '../../context.ts';
+import { createContext } from '../../context.ts';
 import { users } from '../../accounts/schema.ts';
 import { createLink, linkUrl } from '../../accounts/links.ts';
 import { databaseOptions, parseCommandArgs, UsageError } from '../args.ts';
@@ -24,15 +23,11 @@ export async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env, values as Record<string, string>);
   const opened = await openStore(config, 'charla users link');
   try {
-    const ctx: AppContext = {
+    const ctx = createContext({
       store: opened.store,
-      clock: systemClock,
       secrets: secretsFromKey(loadSecretKey(config)),
-      logger: pino({ level: 'silent' }),
-      events: new DomainEvents(),
       cloudApi: { baseUrl: 'http://127.0.0.1:9', version: config.CLOUD_API_VERSION },
-      mediaDir: '',
-    };
+    });
     const email = positionals[1];
     const [user] = email
       ? await ctx.store.db.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()))
