@@ -4,6 +4,7 @@
 // be messaged. Preview counts the tags; launch inserts them as campaign_recipients.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Words } from '../core/errors.ts';
+import { NO_MARKETING_COUNTRIES, optInRequired } from '../core/preflight.ts';
 import { z } from 'zod';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
@@ -98,7 +99,8 @@ export async function audienceQuery(db: Db, audience: Audience, o: ResolveOption
   const include = await unionOf(db, audience.include, o.now);
   const exclude = await unionOf(db, audience.exclude, o.now);
   const category = o.category.toLowerCase();
-  const needsOptIn = category === 'marketing' || (category === 'utility' && o.utilityRequiresOptIn);
+  // The same rules as the core preflight, set-based: the feeder runs preflight again on each recipient at send time.
+  const needsOptIn = optInRequired(category, { utilityRequiresOptIn: o.utilityRequiresOptIn });
   const listIds = audience.include.flatMap((s) => ('listId' in s ? [s.listId] : []));
   const listValues = listIds.length
     ? sql`select distinct on ((e->>'contactId')::uuid) (e->>'contactId')::uuid as contact_id, e->'values' as values
@@ -135,7 +137,7 @@ export async function audienceQuery(db: Db, audience: Audience, o: ResolveOption
           when c.id in (select id from blocked) then 'blocked'
           when cs.state = 'opted_out' then 'opted_out'
           when ${sql.raw(String(needsOptIn))} and coalesce(cs.state, 'unknown') <> 'opted_in' then 'no_consent'
-          when ${sql.raw(String(category === 'marketing'))} and c.country = 'US' then 'marketing_not_available'
+          when ${sql.raw(String(category === 'marketing'))} and c.country in (${sql.join(NO_MARKETING_COUNTRIES.map((x) => sql`${x}`), sql`, `)}) then 'marketing_not_available'
           else null
         end as reason
       from cand join contacts c on c.id = cand.id

@@ -111,6 +111,15 @@ function hoursAgo(ms: number): number {
   return Math.floor(ms / 3_600_000);
 }
 
+/** Countries whose numbers Meta delivers no marketing templates to (spec §4.8). */
+export const NO_MARKETING_COUNTRIES: readonly string[] = ['US'];
+
+/** Whether a template of this category may only go to someone who opted in: marketing always, utility when the workspace says so. */
+export function optInRequired(category: string, policy: { utilityRequiresOptIn?: boolean } | undefined): boolean {
+  const c = category.toUpperCase();
+  return c === 'MARKETING' || (c === 'UTILITY' && policy?.utilityRequiresOptIn === true);
+}
+
 export function preflight(input: PreflightInput): PreflightResult {
   const { body, now } = input;
   const csw = customerServiceWindow(input.conversation.lastCustomerMessageAt, now);
@@ -274,13 +283,12 @@ function templateSend(input: PreflightInput, msg: Record<string, unknown>, cswOp
       );
     }
     const country = input.recipient.phone ? countryOfPhone(input.recipient.phone) : input.recipient.bsuid ? countryOfBsuid(input.recipient.bsuid) : undefined;
-    if (country === 'US') {
-      // Spec §4.8: Meta currently delivers no marketing templates to US numbers.
+    if (country !== undefined && NO_MARKETING_COUNTRIES.includes(country)) {
       return refuse('marketing_not_available', 'WhatsApp currently does not deliver marketing templates to US numbers. Use a utility template for transactional updates, or another channel.', {
         country,
       });
     }
-  } else if (category === 'UTILITY' && input.policy?.utilityRequiresOptIn) {
+  } else if (category === 'UTILITY' && optInRequired(category, input.policy)) {
     const consent = input.consent.utility ?? 'unknown';
     if (consent !== 'opted_in') {
       return refuse(
