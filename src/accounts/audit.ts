@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { likeLiteral } from '../store/like.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { auditLog, users } from './schema.ts';
@@ -51,7 +52,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } | null {
 export async function listAudit(db: Db, q: AuditQuery) {
   const limit = q.limit ?? 50;
   const where: SQL[] = [];
-  if (q.action) where.push(sql`${auditLog.action} like ${q.action.replace(/[\\%_]/g, '\\$&') + '%'}`);
+  if (q.action) where.push(sql`${auditLog.action} like ${likeLiteral(q.action) + '%'}`);
   if (q.actorId) where.push(eq(auditLog.actorId, q.actorId));
   if (q.subject) where.push(eq(auditLog.subject, q.subject));
   if (q.cursor) {

@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { FOLD_FROM, FOLD_TO, fold } from '../core/segments/index.ts';
+import { likeLiteral } from '../store/like.ts';
 
 const FROM = sql.raw(`'${FOLD_FROM}'`);
 const TO = sql.raw(`'${FOLD_TO}'`);
@@ -16,4 +17,4 @@ export const foldSql = (x: SQL): SQL => sql`translate(lower(${x}), ${FROM}, ${TO
 export const foldedName = (name: SQL, profileName: SQL): SQL => foldSql(sql`coalesce(${name}, ${profileName})`);
 
 /** A LIKE pattern for "starts with `text`": folded, with LIKE's wildcards taken literally. */
-export const prefixPattern = (text: string, folded = true): string => `${(folded ? fold(text) : text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const prefixPattern = (text: string, folded = true): string => `${likeLiteral(folded ? fold(text) : text)}%`;

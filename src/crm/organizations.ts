@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { likeLiteral } from '../store/like.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { normaliseFields } from '../core/fields.ts';
@@ -58,7 +59,7 @@ export async function listOrganizations(db: Db, q?: string) {
   const rows = await db
     .select({ o: organizations, contacts: sql<number>`(select count(*)::int from contacts c where c.organization_id = "organizations"."id" and c.merged_into is null)` })
     .from(organizations)
-    .where(q ? sql`lower(${organizations.name}) like ${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%'}` : undefined)
+    .where(q ? sql`lower(${organizations.name}) like ${likeLiteral(q.toLowerCase()) + '%'}` : undefined)
     .orderBy(asc(sql`lower(${organizations.name})`))
     .limit(200);
   return rows.map((r) => ({ ...organizationView(r.o), contacts: r.contacts }));

@@ -23,8 +23,6 @@ const TEXT_COLUMNS: Record<TextTarget, SQL> = {
 };
 const FOLDED: ReadonlySet<TextTarget> = new Set(['name', 'email', 'username']);
 
-// The same folding as core's fold(): lower case, then accented letters to their base letter.
-const fold = foldSql;
 const list = (values: readonly (string | number | SQL)[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
 const ts = (iso: string): SQL => sql`${iso}::timestamptz`;
 
@@ -32,7 +30,7 @@ function textSql(target: TextTarget, test: Extract<Predicate, { t: 'text' }>['te
   const col = TEXT_COLUMNS[target];
   if (test.op === 'empty') return sql`coalesce(${col}, '') = ''`;
   const folded = FOLDED.has(target);
-  const x = folded ? fold(col) : col;
+  const x = folded ? foldSql(col) : col;
   const norm = (s: string) => (folded ? foldValue(s) : s);
   if (test.op === 'in') return sql`(${col} is not null and ${x} in (${list(test.values.map(norm))}))`;
   if (test.op === 'contains') return sql`(${col} is not null and strpos(${x}, ${norm(test.value)}) > 0)`;
@@ -63,9 +61,9 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
     case 'has':
       return sql`(${containsAny(key, test.values.map((v) => [v]))} and jsonb_typeof(${f}) = 'array' and (${sql.join(test.values.map((v) => sql`${f} @> jsonb_build_array(${v}::text)`), sql` or `)}))`;
     case 'contains':
-      return sql`coalesce(${isString} and strpos(${fold(ft)}, ${foldValue(test.value)}) > 0, false)`;
+      return sql`coalesce(${isString} and strpos(${foldSql(ft)}, ${foldValue(test.value)}) > 0, false)`;
     case 'starts':
-      return sql`coalesce(${isString} and starts_with(${fold(ft)}, ${foldValue(test.value)}), false)`;
+      return sql`coalesce(${isString} and starts_with(${foldSql(ft)}, ${foldValue(test.value)}), false)`;
     case 'in': {
       // A jsonb value equals only the same value of the same type: one extraction and compare per row.
       if (type === 'number' || type === 'boolean') {
@@ -75,7 +73,7 @@ function fieldSql(key: string, type: string, test: FieldTest): SQL {
         const values = test.values.map(String);
         return sql`(${containsAny(key, values)} and ${f} in (${list(values.map((v) => sql`${JSON.stringify(v)}::jsonb`))}))`;
       }
-      return sql`coalesce(${isString} and ${fold(ft)} in (${list(test.values.map((v) => foldValue(String(v))))}), false)`;
+      return sql`coalesce(${isString} and ${foldSql(ft)} in (${list(test.values.map((v) => foldValue(String(v))))}), false)`;
     }
     case 'cmp': {
       const op = sql.raw(test.cmp);
@@ -137,11 +135,11 @@ export function predicateSql(p: Predicate, now: Date): SQL {
       return fieldSql(p.key, p.type, p.test);
     case 'tag':
       if (p.test.op === 'empty') return sql`not c.id in (select ct.contact_id from contact_tags ct)`;
-      return sql`c.id in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where ${fold(sql.raw('t.name'))} in (${list(p.test.names.map(foldValue))}))`;
+      return sql`c.id in (select ct.contact_id from contact_tags ct join tags t on t.id = ct.tag_id where ${foldSql(sql.raw('t.name'))} in (${list(p.test.names.map(foldValue))}))`;
     case 'organization': {
       const test = p.test;
       if (test.op === 'empty') return sql`c.organization_id is null`;
-      const name = fold(sql.raw('o.name'));
+      const name = foldSql(sql.raw('o.name'));
       let match: SQL;
       if (test.op === 'in') {
         const parts: SQL[] = [];

@@ -1,6 +1,7 @@
 // Quick replies (typed with /shortcut in the composer) and labels: shared by the whole team. Everyone
 // reads them; supervisors, admins, owners and API tokens change them.
 import { asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { likeLiteral } from '../store/like.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { seesEverything } from '../core/assignment.ts';
@@ -28,7 +29,7 @@ const quickReplyView = (r: QuickReplyRow) => ({ id: r.id, shortcut: r.shortcut, 
 export async function listQuickReplies(ctx: AppContext, q: { search?: string | undefined; language?: string | undefined }) {
   const conds = [];
   if (q.search) {
-    const s = normaliseShortcut(q.search).replace(/[\\%_]/g, (c) => `\\${c}`);
+    const s = likeLiteral(normaliseShortcut(q.search));
     conds.push(or(ilike(quickReplies.shortcut, `${s}%`), ilike(quickReplies.title, `%${s}%`)));
   }
   if (q.language) conds.push(or(eq(quickReplies.language, q.language), sql`${quickReplies.language} is null`));

@@ -14,6 +14,7 @@ import { conversationLabels, conversationNotes, labels } from './schema.ts';
 import { accessSql, loadAccessible, uuidList, UUID } from './access.ts';
 import type { Principal } from './principal.ts';
 import { foldedName, prefixPattern } from '../crm/name-match.ts';
+import { likeLiteral } from '../store/like.ts';
 
 export const VIEWS = ['mine', 'unassigned', 'team', 'all'] as const;
 export type View = (typeof VIEWS)[number];
@@ -54,8 +55,6 @@ export function decodeCursor(cursor: string): { at: string; id: string } {
   return { at, id };
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function viewSql(p: Principal, q: ListQuery): SQL | null {
   switch (q.view) {
     case 'mine':
@@ -83,7 +82,7 @@ async function searchSql(db: Db, q: string, inMessages: boolean): Promise<SQL> {
   const digits = q.replace(/[\s+().-]/g, '');
   const parts: SQL[] = [];
   if (/^\d{2,}$/.test(digits)) {
-    const pattern = `${likeEscape(digits)}%`;
+    const pattern = prefixPattern(digits, false);
     // A long prefix matches a few contacts somewhere in the list: joined to the conversations sorted by activity,
     // PostgreSQL may walk that order until it finds them (tens of ms at 50k open). Look the contacts up first
     // (contacts_wa_id_prefix_idx) and, when they are few, name them: their conversations come from
@@ -96,7 +95,7 @@ async function searchSql(db: Db, q: string, inMessages: boolean): Promise<SQL> {
     parts.push(sql`${foldedName(sql.raw('k.name'), sql.raw('k.profile_name'))} like ${prefixPattern(q)}`);
   }
   if (inMessages) {
-    const pattern = `%${likeEscape(q)}%`;
+    const pattern = `%${likeLiteral(q)}%`;
     parts.push(sql`exists (select 1 from messages sm where sm.conversation_id = c.id
       and coalesce(sm.content->'text'->>'body', sm.content->sm.type->>'caption') ilike ${pattern})`);
   }

@@ -2,6 +2,7 @@
 // sending with variable mapping. Nothing invalid leaves Charla: every submit and edit runs the core
 // validator first and is refused here, with the rule named, when it finds a problem.
 import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { likeLiteral } from '../store/like.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
@@ -140,7 +141,7 @@ export async function listTemplates(ctx: AppContext, f: ListFilter): Promise<{ d
   if (f.status?.length) where.push(inArray(templates.status, f.status.map((s) => s.toUpperCase())));
   if (f.category?.length) where.push(inArray(templates.category, f.category.map((s) => s.toUpperCase())));
   if (f.language?.length) where.push(inArray(templates.language, f.language));
-  if (f.q) where.push(ilike(templates.name, `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (f.q) where.push(ilike(templates.name, `%${likeLiteral(f.q)}%`));
   const cond = where.length ? and(...where) : undefined;
   const rows = await ctx.store.db
     .select()

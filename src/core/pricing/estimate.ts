@@ -161,7 +161,6 @@ function chargeOf(model: PricingModel, category: TemplateCategoryName, cswOpen: 
   return openConversation ? 'free_open_conversation' : 'regular';
 }
 
-type LineAcc = ChargeCounts;
 
 /** Split `charged` messages that start after `already` charged ones this month over the tier bands. */
 function priceWithTiers(list: Decimal, tiers: readonly VolumeTier[], already: number, charged: number): { band: VolumeTier | null; count: number; unit: Decimal }[] {
@@ -251,7 +250,7 @@ export function estimateCost(input: EstimateInput): Estimate {
   const category = categoryOf(input.category);
   const { card, model } = input;
   const sendAt = input.sendAt;
-  const lines = new Map<string, LineAcc>();
+  const lines = new Map<string, ChargeCounts>();
   const perRecipient: RecipientEstimate[] = [];
   const outsideUsers: string[] = [];
   // CBP: a second send to the same user in this campaign falls in the conversation the first one opened.
