@@ -4,21 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { eq, isNotNull, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { describeEachEngine } from '../helpers/store.ts';
-import { testContext, TestClock } from '../helpers/context.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { createServices, type Services } from '../../src/services.ts';
-import { WebhookProcessor } from '../../src/messaging/processor.ts';
-import { upsertNumber } from '../../src/messaging/numbers.ts';
+import { TestClock } from '../helpers/context.ts';
+import { startWebhookApp, type WebhookApp } from '../messaging/helpers/webhook-app.ts';
 import { contacts, conversations, messages, phoneNumbers } from '../../src/messaging/schema.ts';
-import { signatureFor } from '../../src/whatsapp/signature.ts';
 import { refreshEngagement } from '../../src/crm/engagement.ts';
 import { mergeContacts } from '../../src/crm/merge.ts';
 import { countMatching } from '../../src/crm/segments.ts';
-import { APP_SECRET, DISPLAY, PNID, VERIFY_TOKEN, WABA, envelope, inbound, inboundSamples, metaJson, status, statusValue } from '../messaging/helpers/inbound-payloads.ts';
+import { envelope, inbound, inboundSamples, status, statusValue } from '../messaging/helpers/inbound-payloads.ts';
 
-const TOKEN = 'test-api-token-0123456789abcdef';
 const BACKFILL = readFileSync(new URL('../../drizzle/0007_engagement.sql', import.meta.url), 'utf8')
   .split('--> statement-breakpoint')
   .map((s) => s.trim())
@@ -28,18 +22,13 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 
 describeEachEngine('engagement roll-ups', (engine) => {
-  let app: FastifyInstance;
-  let services: Services;
+  let w: WebhookApp;
   const clock = new TestClock(at(24 * 60).getTime());
 
   beforeAll(async () => {
-    const ctx = testContext(engine.store, { clock });
-    services = createServices(ctx, { workers: false });
-    app = await buildApp({ store: engine.store, logger: false, services, apiToken: TOKEN });
-    await app.ready();
-    await upsertNumber(ctx, { phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: DISPLAY, accessToken: 'tok', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+    w = await startWebhookApp(engine.store, clock);
   });
-  afterAll(() => app.close());
+  afterAll(() => w.app.close());
   beforeEach(async () => {
     await engine.store.db.execute(sql`truncate outbound_messages, media_files, pending_statuses, messages, conversations, contacts, webhook_events, account_events cascade`);
   });
@@ -47,17 +36,9 @@ describeEachEngine('engagement roll-ups', (engine) => {
   const db = () => engine.store.db;
 
   async function deliver(body: unknown) {
-    const payload = metaJson(body);
-    const res = await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signatureFor(APP_SECRET, payload) }, payload });
-    expect(res.statusCode).toBe(200);
+    expect((await w.deliver(body)).statusCode).toBe(200);
   }
-
-  async function drain(batch: boolean) {
-    const processor = new WebhookProcessor(services.ctx, { batch, batchSize: 100 });
-    while ((await processor.processBatch()) > 0) {
-      /* until the backlog is empty */
-    }
-  }
+  const drain = (batch: boolean) => w.drain({ batch });
 
   /** A contact with a conversation and one outbound message already accepted by Meta. */
   async function sent(waId: string, type: 'template' | 'text', minutes: number, wamid: string) {

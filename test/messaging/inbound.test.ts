@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { describeEachEngine } from '../helpers/store.ts';
-import { testContext, TestClock } from '../helpers/context.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { TestClock } from '../helpers/context.ts';
+import type { Services } from '../../src/services.ts';
+import { startWebhookApp, API_TOKEN as TOKEN } from './helpers/webhook-app.ts';
 import { WebhookProcessor } from '../../src/messaging/processor.ts';
 import { upsertNumber } from '../../src/messaging/numbers.ts';
 import { contacts, conversations, mediaFiles, messages, outboundMessages, pendingStatuses, phoneNumbers, webhookEvents, accountEvents } from '../../src/messaging/schema.ts';
@@ -13,7 +13,6 @@ import {
   APP_SECRET, DISPLAY, PNID, VERIFY_TOKEN, WABA, envelope, inbound, inboundSamples, metaJson, status, statusValue, wamid,
 } from './helpers/inbound-payloads.ts';
 
-const TOKEN = 'test-api-token-0123456789abcdef';
 
 describeEachEngine('inbound webhooks', (engine) => {
   let app: FastifyInstance;
@@ -21,11 +20,7 @@ describeEachEngine('inbound webhooks', (engine) => {
   const clock = new TestClock(Date.parse('2026-11-02T10:00:00Z'));
 
   beforeAll(async () => {
-    const ctx = testContext(engine.store, { clock });
-    services = createServices(ctx, { workers: false });
-    app = await buildApp({ store: engine.store, logger: false, services, apiToken: TOKEN });
-    await app.ready();
-    await upsertNumber(ctx, { phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: DISPLAY, accessToken: 'tok', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+    ({ app, services } = await startWebhookApp(engine.store, clock));
   });
   afterAll(() => app.close());
 
