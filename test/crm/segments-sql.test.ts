@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { describeEachEngine } from '../helpers/store.ts';
 import { compileSegmentFilter, matches, type ContactFacts } from '../../src/core/segments/index.ts';
-import type { FieldDefinition } from '../../src/core/fields.ts';
+import { SEGMENT_FIELDS } from '../helpers/segment-fields.ts';
 import { contacts, conversations, messages, phoneNumbers } from '../../src/messaging/schema.ts';
 import { consents, contactTags, customFields, organizations, tags } from '../../src/crm/schema.ts';
 import { segmentCondition } from '../../src/crm/segment-sql.ts';
@@ -16,14 +16,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
-const FIELDS: FieldDefinition[] = [
-  { key: 'plan', label: 'Plan', type: 'choice', options: ['Gold', 'Silver', 'Bronze'] },
-  { key: 'interests', label: 'Intereses', type: 'multi_choice', options: ['Golf', 'Tenis', 'Vela'] },
-  { key: 'visits', label: 'Visitas', type: 'number' },
-  { key: 'birth_date', label: 'Nacimiento', type: 'date' },
-  { key: 'vip', label: 'VIP', type: 'boolean' },
-  { key: 'notes', label: 'Notas', type: 'text' },
-];
+const FIELDS = SEGMENT_FIELDS;
 
 // A small deterministic generator (mulberry32), so failures reproduce.
 function rng(seed: number) {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileSegmentFilter, matches, parseDuration, parseWhen, fold, type ContactFacts, type Predicate } from '../../../../src/core/segments/index.ts';
 import type { FieldDefinition } from '../../../../src/core/fields.ts';
+import { SEGMENT_FIELDS } from '../../../helpers/segment-fields.ts';
 
-const FIELDS: FieldDefinition[] = [
-  { key: 'plan', label: 'Plan', type: 'choice', options: ['Gold', 'Silver', 'Bronze'] },
-  { key: 'interests', label: 'Intereses', type: 'multi_choice', options: ['Golf', 'Tenis', 'Vela'] },
-  { key: 'visits', label: 'Visitas', type: 'number' },
-  { key: 'birth_date', label: 'Nacimiento', type: 'date' },
-  { key: 'vip', label: 'VIP', type: 'boolean' },
-  { key: 'notes', label: 'Notas', type: 'text' },
-  { key: 'web', label: 'Web', type: 'url' },
-];
+const FIELDS: FieldDefinition[] = [...SEGMENT_FIELDS, { key: 'web', label: 'Web', type: 'url' }];
 
 function check(input: string): Predicate {
   const r = compileSegmentFilter(input, FIELDS);
