@@ -44,29 +44,17 @@ export const phoneNumbers = pgTable('phone_numbers', {
 export const contacts = pgTable(
   'contacts',
   {
+    // Physical order (migration 0009): fixed-width columns, then what segment filters test, then the identity
+    // and profile texts reached through their indexes. PostgreSQL reads a row up to the last column a query
+    // needs, so filtered columns go first; a new column is appended, so move it here only with a rebuild.
     id: uuid('id').primaryKey().defaultRandom(),
-    waId: text('wa_id'),
-    e164: text('e164'),
-    bsuid: text('bsuid'),
-    parentBsuid: text('parent_bsuid'),
-    username: text('username'),
-    profileName: text('profile_name'),
-    country: text('country'),
-    market: text('market'),
-    /** unknown (wrote in, not yet classified) | lead | customer | supplier */
-    kind: text('kind').notNull().default('unknown'),
-    /** The name the business uses (profile_name is what the person set on WhatsApp). */
-    name: text('name'),
-    email: text('email'),
+    /** Set on the record that was merged into another (kept for history; hidden from lists). */
+    mergedInto: uuid('merged_into'),
     organizationId: uuid('organization_id'),
     /** The user who owns the relationship (users arrive with the web app). */
     ownerId: uuid('owner_id'),
-    preferredLanguage: text('preferred_language'),
-    timeZone: text('time_zone'),
-    /** Custom field values by key (definitions in custom_fields). */
-    fields: jsonb('fields').notNull().default({}),
-    /** Set on the record that was merged into another (kept for history; hidden from lists). */
-    mergedInto: uuid('merged_into'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
     /**
      * Engagement roll-ups for segment filters, kept by the message processor (src/crm/engagement.ts):
      * latest inbound message, latest template delivered / read, latest reply to a template. Derived
@@ -76,6 +64,10 @@ export const contacts = pgTable(
     lastTemplateDeliveredAt: ts('last_template_delivered_at'),
     lastTemplateReadAt: ts('last_template_read_at'),
     lastRepliedAt: ts('last_replied_at'),
+    /** unknown (wrote in, not yet classified) | lead | customer | supplier */
+    kind: text('kind').notNull().default('unknown'),
+    country: text('country'),
+    market: text('market'),
     /**
      * Current consent per category (opted_in | opted_out | null = unknown), copied from `consents` by
      * statement triggers (migration 0007) so segment filters and audiences test a column, not a join.
@@ -83,8 +75,19 @@ export const contacts = pgTable(
     consentMarketing: text('consent_marketing'),
     consentUtility: text('consent_utility'),
     consentAuthentication: text('consent_authentication'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    email: text('email'),
+    /** Custom field values by key (definitions in custom_fields). */
+    fields: jsonb('fields').notNull().default({}),
+    waId: text('wa_id'),
+    e164: text('e164'),
+    bsuid: text('bsuid'),
+    parentBsuid: text('parent_bsuid'),
+    username: text('username'),
+    /** The name the business uses (profile_name is what the person set on WhatsApp). */
+    name: text('name'),
+    profileName: text('profile_name'),
+    preferredLanguage: text('preferred_language'),
+    timeZone: text('time_zone'),
   },
   (t) => [
     uniqueIndex('contacts_wa_id_key').on(t.waId),

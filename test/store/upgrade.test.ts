@@ -1,6 +1,7 @@
 // An installation with data from before migration 0007 upgrades in place: the engagement and consent roll-ups
-// are derived from the history it already has, and the consent triggers work from then on. Run on both engines
-// with the real migration files: first those up to 0006, then every one (as `charla migrate` would).
+// are derived from the history it already has, and the consent triggers work from then on; the contacts rebuild
+// of 0009 keeps every row, key, index and foreign key. Run on both engines with the real migration files: first
+// those up to 0006, then up to 0008, then every one (as `charla migrate` would).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { createPostgresDatabase } from '../helpers/store.ts';
 import { openPglite, openPostgres, type Store } from '../../src/store/connection.ts';
 import { migrateStore, migrationsFolder } from '../../src/store/migrate.ts';
+import { contacts } from '../../src/messaging/schema.ts';
+import { getTableConfig } from 'drizzle-orm/pg-core';
 
 /** The migrations folder as it was when 0006 was the newest. */
 function foldersUpTo(lastIdx: number): string {
@@ -29,26 +32,37 @@ const T = (h: number) => `2026-11-0${h < 24 ? 1 : 2}T${String(h % 24).padStart(2
 
 for (const engine of ['pglite', 'postgres'] as const) {
   const url = engine === 'postgres' ? inject('postgresUrl') : null;
-  (engine === 'postgres' && !url ? describe.skip : describe)(`upgrade across migration 0007 [${engine}]`, () => {
+  (engine === 'postgres' && !url ? describe.skip : describe)(`upgrade across migrations 0007 and 0009 [${engine}]`, () => {
     let store: Store;
     let drop = async () => {};
     const old = foldersUpTo(6);
+    const before0009 = foldersUpTo(8);
+    const migrateWith = (folder: string) =>
+      engine === 'pglite' ? migratePglite(drizzlePglite(store.pglite!), { migrationsFolder: folder }) : migratePg(drizzlePg(store.pool!), { migrationsFolder: folder });
 
     beforeAll(async () => {
       if (engine === 'pglite') {
         store = await openPglite(undefined);
-        await migratePglite(drizzlePglite(store.pglite!), { migrationsFolder: old });
       } else {
         const database = await createPostgresDatabase(url!);
         store = openPostgres(database.url, 2);
         drop = database.drop;
-        await migratePg(drizzlePg(store.pool!), { migrationsFolder: old });
       }
+      await migrateWith(old);
     });
     afterAll(async () => {
       await store.close();
       await drop();
-      rmSync(old, { recursive: true, force: true });
+      for (const dir of [old, before0009]) rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Everything on or into contacts that the 0009 rebuild recreates: indexes, constraints, foreign keys into it. */
+    const contactsShape = async () => ({
+      indexes: (await store.rows<{ indexdef: string }>(sql`select indexdef from pg_indexes where tablename = 'contacts' order by indexname`)).map((r) => r.indexdef),
+      constraints: (await store.rows<{ d: string }>(sql`select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) d
+        from pg_constraint where conrelid = 'contacts'::regclass or confrelid = 'contacts'::regclass order by 1`)).map((r) => r.d),
+      columns: await store.rows<Record<string, unknown>>(sql`select column_name, data_type, is_nullable, column_default
+        from information_schema.columns where table_name = 'contacts' order by column_name`),
     });
 
     it('derives the roll-ups from the existing history, and the consent triggers keep them after', async () => {
@@ -68,7 +82,21 @@ for (const engine of ['pglite', 'postgres'] as const) {
       await x(sql`insert into consents (contact_id, category, state, at) values
         ('00000000-0000-4000-8000-0000000000a1', 'marketing', 'opted_in', now()), ('00000000-0000-4000-8000-0000000000a2', 'utility', 'opted_out', now())`);
 
+      await migrateWith(before0009);
+      const shapeBefore = await contactsShape();
+      const contactsBefore = await store.rows(sql`select * from contacts order by id`);
+      expect(shapeBefore.indexes.length).toBeGreaterThan(10);
+
       await migrateStore(store);
+
+      // 0009 changed the order of the columns and nothing else; the order is the one schema.ts declares.
+      expect(await contactsShape()).toEqual(shapeBefore);
+      expect(await store.rows(sql`select * from contacts order by id`)).toEqual(contactsBefore);
+      const order = (await store.rows<{ column_name: string }>(sql`select column_name from information_schema.columns where table_name = 'contacts' order by ordinal_position`)).map((r) => r.column_name);
+      expect(order).toEqual(getTableConfig(contacts).columns.map((c) => c.name));
+      expect(order.slice(0, 2)).toEqual(['id', 'merged_into']);
+      // The foreign keys into contacts hold again: no conversation for a contact that does not exist.
+      await expect(x(sql`insert into conversations (phone_number_id, contact_id) values ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000ff')`)).rejects.toThrow();
 
       const rows = async () => store.rows<Record<string, string | null>>(sql`select wa_id,
         to_char(last_inbound_at at time zone 'UTC', 'DD HH24') as inbound, to_char(last_template_delivered_at at time zone 'UTC', 'DD HH24') as delivered,
