@@ -14,6 +14,7 @@ import { segmentWhere } from '../src/crm/segments.ts';
 import { refreshEngagement } from '../src/crm/engagement.ts';
 import { listContacts } from '../src/crm/contacts.ts';
 import { openBenchStore } from './lib/store.ts';
+import { openPostgres } from '../src/store/connection.ts';
 
 const { values } = parseArgs({
   options: {
@@ -125,7 +126,8 @@ async function measure(label: string, queries: (() => Promise<unknown>)[], rows:
 }
 
 async function main(): Promise<void> {
-  const { store, drop, url } = await openStore();
+  const { store: seedStore, drop, url } = await openStore();
+  let store = seedStore;
   try {
     const t0 = performance.now();
     await seed(store);
@@ -137,10 +139,14 @@ async function main(): Promise<void> {
     // workspace that grew by itself does not look like that, so compact it unless asked for that state.
     if (!values['as-migrated']) await store.db.execute(sql`vacuum full contacts`);
     await store.db.execute(sql`vacuum analyze`);
+    // Write the seed's gigabyte out now, not during the timed runs.
+    if (engine === 'postgres') await store.db.execute(sql`checkpoint`);
     console.log(`contacts table: ${(await store.rows<{ size: string }>(sql`select pg_size_pretty(pg_table_size('contacts')) size`))[0]!.size}`);
     const counts = (await store.rows<Record<string, number>>(sql`select (select count(*) from contacts)::int contacts, (select count(*) from messages)::int messages,
       (select count(*) from conversations)::int conversations, (select count(*) from contact_tags)::int contact_tags, (select count(*) from consents)::int consents`))[0]!;
     console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s:`, counts);
+    // Time on new connections, as the app's would be, not on the ones that bulk-loaded and vacuumed.
+    if (url) store = openPostgres(url, 4);
     const rows: string[] = [];
     console.log('| query | p50 ms | p95 ms |\n|---|---|---|');
     const prefixes = ['an', 'mar', 'jo', 'lu', 'car', 'ped', 'sof', 'ga', 'al', 'dan'];
@@ -172,9 +178,10 @@ async function main(): Promise<void> {
     }
     console.log(`\n${engine}, ${os.cpus().length} vCPU, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   } finally {
+    if (store !== seedStore) await store.close();
     if (values.keep) {
       console.log(`kept: ${url ?? 'pglite (in memory: gone)'}`);
-      await store.close();
+      await seedStore.close();
     } else await drop();
   }
 }
