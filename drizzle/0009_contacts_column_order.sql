@@ -65,5 +65,7 @@ ALTER TABLE "conversations" ADD CONSTRAINT "conversations_contact_id_contacts_id
 ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "consents" ADD CONSTRAINT "consents_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contact_tags" ADD CONSTRAINT "contact_tags_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
--- A new table has no statistics until autovacuum's analyze; plan the first segment counts on real ones.
-ANALYZE "contacts";
+-- A new table has no statistics until autovacuum's analyze: give an upgraded installation real ones at once.
+-- Not on a new installation: statistics saying "empty" outlive the first thousands of contacts where
+-- autovacuum is off, and the message processor's plans then halved its throughput (BENCHMARKS.md).
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM "contacts") THEN ANALYZE "contacts"; END IF; END $$;
