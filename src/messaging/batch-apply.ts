@@ -48,8 +48,33 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
+  await lockContacts(tx, msgs, statuses);
   if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
+}
+
+/**
+ * Lock, in id order and in one statement, every existing contact the batch can write: the senders, and the
+ * recipients of the messages whose statuses it merges. Several processes apply batches at once, and each batch
+ * then updates conversations, messages and contacts in whatever order its events came; two batches about the
+ * same customers in opposite orders deadlocked (PostgreSQL aborts one after a second, and it fell back to the
+ * slow path). Conversations and messages belong to one contact each, so holding the contacts first serialises
+ * any two batches that share a row before they touch it. `no key update` is what those UPDATEs take anyway, and
+ * leaves foreign-key checks (a message sent from the inbox meanwhile) unblocked.
+ */
+async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<void> {
+  const waIds = [...new Set(msgs.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
+  const bsuids = [...new Set(msgs.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
+  const wamids = [...new Set(statuses.map((s) => s.wamid))];
+  const sources: SQL[] = [];
+  if (waIds.length) sources.push(sql`select id from contacts where wa_id in (${sql.join(waIds.map((w) => sql`${w}`), sql`, `)})`);
+  if (bsuids.length) sources.push(sql`select id from contacts where bsuid in (${sql.join(bsuids.map((b) => sql`${b}`), sql`, `)})`);
+  if (wamids.length) {
+    sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
+      where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
+  }
+  if (sources.length === 0) return;
+  await tx.execute(sql`select id from contacts where id in (${sql.join(sources, sql` union `)}) order by id for no key update`);
 }
 
 async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[]): Promise<void> {
@@ -87,6 +112,9 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
     }
   }
   if (toInsert.length) {
+    // In one order everywhere: two processes creating the same new customers wait for each other in turn.
+    const keyOf = (m: InboundMessageEvent) => `${m.identity.bsuid ?? ''}|${m.identity.waId ? canonicalWaId(m.identity.waId) : ''}`;
+    toInsert.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     const created = await tx
       .insert(contacts)
       .values(toInsert.map((m) => newContactValues(m.identity, now)))
@@ -104,6 +132,9 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   // Conversations: read the pairs we need, create the missing ones in one statement.
   const pairKey = (numberId: string, contactId: string) => `${numberId}|${contactId}`;
   const contactIds = [...new Set(contactOf.values())];
+  // Senders that did not exist when the batch began (created here, or by another process meanwhile) were not
+  // locked by lockContacts: lock them too, still in id order, before any conversation is written.
+  if (contactIds.length) await tx.execute(sql`select id from contacts where id in (${sql.join(contactIds.map((id) => sql`${id}::uuid`), sql`, `)}) order by id for no key update`);
   const convRows = await tx.select({ id: conversations.id, n: conversations.phoneNumberId, c: conversations.contactId }).from(conversations).where(inArray(conversations.contactId, contactIds));
   const convOf = new Map(convRows.map((r) => [pairKey(r.n, r.c), r.id]));
   const missing = new Map<string, { phoneNumberId: string; contactId: string }>();
