@@ -5,7 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { audit } from './audit.ts';
 import { signInLinks, users } from './schema.ts';
 import { randomToken, sha256 } from './tokens.ts';
-import { isUniqueViolation } from './users.ts';
+import { isUniqueViolation } from '../store/errors.ts';
 
 export type LinkPurpose = 'owner_setup' | 'invite' | 'reset';
 export type LinkRow = typeof signInLinks.$inferSelect;

@@ -5,7 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { audit } from './audit.ts';
 import type { Principal } from './principal.ts';
 import { teamMembers, teams, users } from './schema.ts';
-import { isUniqueViolation } from './users.ts';
+import { isUniqueViolation } from '../store/errors.ts';
 
 export const ASSIGNMENT_MODES = ['manual', 'round_robin', 'least_busy'] as const;
 export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../store/errors.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Db } from '../store/connection.ts';
@@ -31,13 +32,6 @@ export interface UserView extends Me {
   disabled: boolean;
   lastSeenAt: string | null;
   createdAt: string;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 export async function teamIdsOf(db: Db, userIds: string[]): Promise<Map<string, string[]>> {

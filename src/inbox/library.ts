@@ -1,6 +1,7 @@
 // Quick replies (typed with /shortcut in the composer) and labels: shared by the whole team. Everyone
 // reads them; supervisors, admins, owners and API tokens change them.
 import { asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../store/errors.ts';
 import { likeLiteral } from '../store/like.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
@@ -17,11 +18,6 @@ export function requireManager(p: Principal, what: string): void {
 export function normaliseShortcut(s: string): string {
   return s.trim().replace(/^\/+/, '').toLowerCase();
 }
-
-const isUnique = (err: unknown) => {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
-};
 
 type QuickReplyRow = typeof quickReplies.$inferSelect;
 const quickReplyView = (r: QuickReplyRow) => ({ id: r.id, shortcut: r.shortcut, title: r.title, body: r.body, language: r.language, createdAt: r.createdAt.toISOString() });
@@ -62,7 +58,7 @@ export async function createQuickReply(ctx: AppContext, p: Principal, input: { s
       .returning();
     return quickReplyView(row!);
   } catch (err) {
-    if (isUnique(err)) throw shortcutTaken(shortcut);
+    if (isUniqueViolation(err)) throw shortcutTaken(shortcut);
     throw err;
   }
 }
@@ -82,7 +78,7 @@ export async function updateQuickReply(ctx: AppContext, p: Principal, id: string
     if (!row) throw new HttpError(404, 'quick_reply_not_found', `There is no quick reply ${id}.`);
     return quickReplyView(row);
   } catch (err) {
-    if (isUnique(err)) throw shortcutTaken(set.shortcut ?? '');
+    if (isUniqueViolation(err)) throw shortcutTaken(set.shortcut ?? '');
     throw err;
   }
 }
@@ -110,7 +106,7 @@ export async function createLabel(ctx: AppContext, p: Principal, input: { name: 
     const [row] = await ctx.store.db.insert(labels).values({ name, color: input.color ?? null, createdAt: ctx.clock.now() }).returning();
     return labelView(row!);
   } catch (err) {
-    if (isUnique(err)) throw labelTaken(name);
+    if (isUniqueViolation(err)) throw labelTaken(name);
     throw err;
   }
 }
@@ -128,7 +124,7 @@ export async function updateLabel(ctx: AppContext, p: Principal, id: string, pat
     if (!row) throw new HttpError(404, 'label_not_found', `There is no label ${id}.`);
     return labelView(row);
   } catch (err) {
-    if (isUnique(err)) throw labelTaken(set.name ?? '');
+    if (isUniqueViolation(err)) throw labelTaken(set.name ?? '');
     throw err;
   }
 }

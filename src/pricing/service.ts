@@ -1,6 +1,7 @@
 // Rate cards in the store (issue 8): create from CSV (+ optional volume tiers), list, read, and find the card
 // valid at a date. The parsing and every pricing rule live in core/pricing; this is the I/O around them.
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import { isUniqueViolation } from '../store/errors.ts';
 import type { Db } from '../store/connection.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseRateCardCsv, parseVolumeTiers, type RateCard, type RateCardProblem, type RateTable, type VolumeTier } from '../core/pricing/rate-card.ts';
@@ -22,11 +23,6 @@ function invalidCard(problems: RateCardProblem[]): HttpError {
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s), see details)` : '';
   return new HttpError(400, 'invalid_rate_card', `${first.message}${more}`, { problems });
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err.code === '23505' || err.cause?.code === '23505';
 }
 
 /** The stored row as the core's RateCard. */
