@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/connection.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../whatsapp/webhook-events.ts';
@@ -48,21 +48,21 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
-  await lockContacts(tx, msgs, statuses);
-  if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted);
+  const held = await lockContacts(tx, msgs, statuses);
+  if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted, held);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
 }
 
 /**
- * Lock, in id order and in one statement, every existing contact the batch can write: the senders, and the
- * recipients of the messages whose statuses it merges. Several processes apply batches at once, and each batch
+ * Read and lock, in id order and in one statement, every existing contact the batch can write: the senders, and
+ * the recipients of the messages whose statuses it merges. Several processes apply batches at once, and each batch
  * then updates conversations, messages and contacts in whatever order its events came; two batches about the
  * same customers in opposite orders deadlocked (PostgreSQL aborts one after a second, and it fell back to the
  * slow path). Conversations and messages belong to one contact each, so holding the contacts first serialises
  * any two batches that share a row before they touch it. `no key update` is what those UPDATEs take anyway, and
  * leaves foreign-key checks (a message sent from the inbox meanwhile) unblocked.
  */
-async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<void> {
+async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<ContactRow[]> {
   const waIds = [...new Set(msgs.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
   const bsuids = [...new Set(msgs.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
   const wamids = [...new Set(statuses.map((s) => s.wamid))];
@@ -73,11 +73,11 @@ async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: Statu
     sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
       where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
   }
-  if (sources.length === 0) return;
-  await tx.execute(sql`select id from contacts where id in (${sql.join(sources, sql` union `)}) order by id for no key update`);
+  if (sources.length === 0) return [];
+  return tx.select().from(contacts).where(sql`${contacts.id} in (${sql.join(sources, sql` union `)})`).orderBy(contacts.id).for('no key update');
 }
 
-async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[]): Promise<void> {
+async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[], held: ContactRow[]): Promise<void> {
   // Drop redeliveries within the batch and wamids we already have, before touching contacts.
   const byWamid = new Map<string, InboundMessageEvent>();
   for (const m of msgs) if (!byWamid.has(m.wamid)) byWamid.set(m.wamid, m);
@@ -86,17 +86,13 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   const fresh = [...byWamid.values()];
   if (fresh.length === 0) return;
 
-  // Contacts: one read for every identifier, one insert for the new ones, careful path for the rest.
-  const waIds = [...new Set(fresh.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
-  const bsuids = [...new Set(fresh.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
-  const conds: SQL[] = [];
-  if (waIds.length) conds.push(inArray(contacts.waId, waIds));
-  if (bsuids.length) conds.push(inArray(contacts.bsuid, bsuids));
-  const existing = await tx.select().from(contacts).where(or(...conds));
+  // Contacts: the ones read and locked by lockContacts, one insert for the new ones, careful path for the rest.
+  const existing = held;
   const contactOf = new Map<InboundMessageEvent, string>();
   const careful: InboundMessageEvent[] = [];
   const toInsert: InboundMessageEvent[] = [];
   const claimed = new Set<string>();
+  const createdIds: string[] = [];
   for (const m of fresh) {
     const matches = existing.filter((c) => identityKeyMatches(c, m));
     const match = matches.find((c) => m.identity.bsuid !== null && c.bsuid === m.identity.bsuid) ?? matches[0];
@@ -120,6 +116,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
       .values(toInsert.map((m) => newContactValues(m.identity, now)))
       .onConflictDoNothing()
       .returning({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid });
+    createdIds.push(...created.map((c) => c.id));
     for (const m of toInsert) {
       const c = created.find((r) => (m.identity.bsuid !== null && r.bsuid === m.identity.bsuid) || (m.identity.waId !== null && r.waId === m.identity.waId));
       // Not created: another process got there first; resolve it the careful way.
@@ -128,13 +125,15 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
     }
   }
   for (const m of careful) contactOf.set(m, (await resolveContact(tx, m.identity, now)).id);
+  // Senders created meanwhile by another process (or reached through the careful path) were not locked by
+  // lockContacts: lock them too, in id order, before any conversation is written. Those we inserted are ours.
+  const mine = new Set([...held.map((c) => c.id), ...createdIds]);
+  const late = [...new Set([...contactOf.values()].filter((id) => !mine.has(id)))].sort();
+  if (late.length) await tx.execute(sql`select id from contacts where id in (${sql.join(late.map((id) => sql`${id}::uuid`), sql`, `)}) order by id for no key update`);
 
   // Conversations: read the pairs we need, create the missing ones in one statement.
   const pairKey = (numberId: string, contactId: string) => `${numberId}|${contactId}`;
   const contactIds = [...new Set(contactOf.values())];
-  // Senders that did not exist when the batch began (created here, or by another process meanwhile) were not
-  // locked by lockContacts: lock them too, still in id order, before any conversation is written.
-  if (contactIds.length) await tx.execute(sql`select id from contacts where id in (${sql.join(contactIds.map((id) => sql`${id}::uuid`), sql`, `)}) order by id for no key update`);
   const convRows = await tx.select({ id: conversations.id, n: conversations.phoneNumberId, c: conversations.contactId }).from(conversations).where(inArray(conversations.contactId, contactIds));
   const convOf = new Map(convRows.map((r) => [pairKey(r.n, r.c), r.id]));
   const missing = new Map<string, { phoneNumberId: string; contactId: string }>();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppContext, DomainEventMap } from '../context.ts';
 import type { Db } from '../store/connection.ts';
+import { isDeadlock } from '../store/errors.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
 import { applyBatch } from './batch-apply.ts';
@@ -20,6 +21,7 @@ class PermanentError extends Error {}
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 const STATUSES = new Set<OutboundStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
 const MAX_ATTEMPTS = 5;
+const DEADLOCK_RETRIES = 3;
 
 interface ApplyContext {
   tx: Db;
@@ -334,16 +336,29 @@ export class WebhookProcessor {
    * which isolates the culprit.
    */
   private async applyFast(tx: Db, rows: { id: number; body: string; attempts: number }[], now: Date, emitted: Emitted[]): Promise<boolean> {
-    const mine: Emitted[] = [];
+    let mine: Emitted[] = [];
     try {
-      const notes = await tx.transaction(async (sp) => {
-        const parsed = rows.map((r) => parseBody(r.body));
-        const events = parsed.flatMap((p) => p.events);
-        const left = await applyBatch(sp, events, now, mine);
-        const rest = events.filter((e) => e.kind === 'account' || e.kind === 'errors');
-        await applyEvents(sp, [...rest, ...left], now, mine);
-        return parsed.map((p) => p.problems.map((x) => `${x.path}: ${x.message}`).join('\n') || null);
-      });
+      const apply = () =>
+        tx.transaction(async (sp) => {
+          mine = [];
+          const parsed = rows.map((r) => parseBody(r.body));
+          const events = parsed.flatMap((p) => p.events);
+          const left = await applyBatch(sp, events, now, mine);
+          const rest = events.filter((e) => e.kind === 'account' || e.kind === 'errors');
+          await applyEvents(sp, [...rest, ...left], now, mine);
+          return parsed.map((p) => p.problems.map((x) => `${x.path}: ${x.message}`).join('\n') || null);
+        });
+      // A deadlock with another processor (rare since batches lock their contacts in order; see lockContacts)
+      // rolled the savepoint back: the same batch is simply applied again.
+      let notes: (string | null)[] | undefined;
+      for (let attempt = 1; notes === undefined; attempt++) {
+        try {
+          notes = await apply();
+        } catch (err) {
+          if (!isDeadlock(err) || attempt >= DEADLOCK_RETRIES) throw err;
+          this.ctx.logger.info({ attempt }, 'batch apply met a deadlock; applying it again');
+        }
+      }
       const clean = rows.filter((_, i) => notes[i] === null).map((r) => r.id);
       if (clean.length) {
         await tx.update(webhookEvents).set({ processedAt: now, attempts: sql`${webhookEvents.attempts} + 1`, error: null }).where(inArray(webhookEvents.id, clean));
@@ -370,6 +385,11 @@ export class WebhookProcessor {
           .where(eq(webhookEvents.id, row.id));
         emitted.push(...mine);
       } catch (err) {
+        if (isDeadlock(err)) {
+          // Not the event's fault: leave it for the next pass without spending one of its attempts.
+          this.ctx.logger.info({ eventId: row.id }, 'webhook event met a deadlock; it will be applied on the next pass');
+          continue;
+        }
         const permanent = err instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS;
         this.ctx.logger.warn({ err, eventId: row.id, permanent }, 'webhook event could not be applied');
         await tx
