@@ -62,7 +62,7 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
  * any two batches that share a row before they touch it. `no key update` is what those UPDATEs take anyway, and
  * leaves foreign-key checks (a message sent from the inbox meanwhile) unblocked.
  */
-async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<ContactRow[]> {
+export async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<ContactRow[]> {
   const waIds = [...new Set(msgs.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
   const bsuids = [...new Set(msgs.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
   const wamids = [...new Set(statuses.map((s) => s.wamid))];

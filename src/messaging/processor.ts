@@ -5,7 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { isDeadlock } from '../store/errors.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
-import { applyBatch } from './batch-apply.ts';
+import { applyBatch, lockContacts } from './batch-apply.ts';
 import { applyConsentKeywords } from '../crm/consent.ts';
 import { refreshInboundEngagement, refreshTemplateEngagement } from '../crm/engagement.ts';
 import { resolveContact } from './contacts.ts';
@@ -46,9 +46,23 @@ async function numberFor(a: ApplyContext, phoneNumberId: string): Promise<{ id: 
   return n;
 }
 
+/**
+ * The contact before its conversation and messages, as the batch path does (lockContacts in batch-apply.ts):
+ * otherwise this path would lock a conversation, then the contact for its roll-ups, against a batch that holds
+ * the contact and wants the conversation.
+ */
+async function lockContact(tx: Db, by: { contactId: string } | { conversationId: string }): Promise<void> {
+  await tx.execute(
+    'contactId' in by
+      ? sql`select id from contacts where id = ${by.contactId}::uuid for no key update`
+      : sql`select c.id from contacts c join conversations cv on cv.contact_id = c.id where cv.id = ${by.conversationId}::uuid for no key update of c`,
+  );
+}
+
 async function applyMessage(a: ApplyContext, ev: InboundMessageEvent): Promise<void> {
   const number = await numberFor(a, ev.phoneNumberId);
   const contact = await resolveContact(a.tx, ev.identity, a.now);
+  await lockContact(a.tx, { contactId: contact.id });
   const conversation = await getOrCreateConversation(a.tx, number.id, contact.id, a.now);
   const [inserted] = await a.tx
     .insert(messages)
@@ -140,6 +154,7 @@ async function mergeInto(a: ApplyContext, ev: Pick<StatusEvent, 'wamid' | 'ourId
   // Pricing comes on `sent` and on one of delivered/read with the same facts; the first one is kept.
   if (ev.pricing && !row.pricing) set.pricing = ev.pricing;
   if (Object.keys(set).length === 0) return true;
+  await lockContact(a.tx, { conversationId: row.conversationId });
   await a.tx.update(messages).set(set).where(eq(messages.id, row.id));
   if (row.type === 'template' && (set.deliveredAt || set.readAt)) await refreshTemplateEngagement(a.tx, { conversationIds: [row.conversationId] });
   if (merge.statusChanged) {
@@ -215,6 +230,12 @@ function parseBody(body: string): ParseResult {
 /** Apply one raw webhook body. Throws PermanentError for what no retry can fix. */
 export async function applyWebhookBody(tx: Db, body: string, now: Date, emitted: Emitted[]): Promise<string[]> {
   const parsed = parseBody(body);
+  // A body's existing contacts in id order first, as a batch takes them (one body can name several customers).
+  await lockContacts(
+    tx,
+    parsed.events.filter((e): e is InboundMessageEvent => e.kind === 'message'),
+    parsed.events.filter((e): e is StatusEvent => e.kind === 'status'),
+  );
   return applyEvents(tx, parsed.events, now, emitted, parsed.problems.map((p) => `${p.path}: ${p.message}`));
 }
 
