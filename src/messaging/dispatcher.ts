@@ -15,7 +15,7 @@ import { CloudApiError, networkError } from '../whatsapp/errors.ts';
 import { fepFacts } from './outbox.ts';
 import {
   acquireLane, claimBatch, countInDoubt, listLaneNumbers, listLanes, markAccepted, markFailed, openFep, releaseLane, renewLane,
-  requeue, requeueInDoubt, type AcceptedItem, type ClaimedRow, type LaneNumber,
+  recentSends, requeue, requeueInDoubt, type AcceptedItem, type ClaimedRow, type LaneNumber,
 } from './lanes.ts';
 
 export interface DispatcherOptions {
@@ -149,8 +149,22 @@ class Lane {
     if (release && !this.lost) await releaseLane(this.ctx.store.db, this.number.id, this.s.owner, this.epoch).catch(() => {});
   }
 
+  /**
+   * Meta counts the pair rate per (business number, customer), whoever sends: after a failover the previous
+   * owner's recent sends still count, so rebuild their state before sending (else a burst it just made to a
+   * customer could be followed at once by another, and Meta answers 131056).
+   */
+  private async seedPairRate(): Promise<void> {
+    const now = this.ctx.clock.now().getTime();
+    const window = this.s.pairRate.maxBurst * this.s.pairRate.intervalMs;
+    for (const send of await recentSends(this.ctx.store.db, this.number.id, new Date(now - window))) {
+      this.pair.set(send.recipientKey, recordSend(this.pair.get(send.recipientKey) ?? null, send.at.getTime(), this.s.pairRate));
+    }
+  }
+
   private async run(): Promise<void> {
     const db = this.ctx.store.db;
+    await this.seedPairRate().catch((err: unknown) => this.ctx.logger.warn({ err, number: this.number.id }, 'could not read recent sends for the pair rate'));
     while (!this.stopped) {
       try {
         if (this.inDoubtUntil !== null && this.ctx.clock.now().getTime() >= this.inDoubtUntil) {

@@ -267,6 +267,21 @@ export async function countInDoubt(db: Db, numberId: string, epoch: number): Pro
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * What this number recently sent, per recipient, oldest first: the sends a new lane owner must count against
+ * the pair rate (a burst the previous owner just made still has to be paid back). `sending` rows count too: they
+ * may have gone out. Read once when a lane is acquired; the window is the longest a burst can stay unpaid.
+ */
+export async function recentSends(db: Db, numberId: string, since: Date): Promise<{ recipientKey: string; at: Date }[]> {
+  const rows = await rowsOf<{ recipient_key: string; at: Date | string }>(
+    db,
+    sql`select recipient_key, updated_at as at from outbound_messages
+        where phone_number_id = ${numberId}::uuid and state in ('accepted', 'sending') and updated_at >= ${tsz(since)}
+        order by updated_at, id`,
+  );
+  return rows.map((r) => ({ recipientKey: r.recipient_key, at: new Date(r.at) }));
+}
+
 /** After the grace period: rows still in doubt (no status carried our id) go back to the queue for a resend. */
 export async function requeueInDoubt(db: Db, numberId: string, epoch: number, now: Date): Promise<number> {
   const rows = await rowsOf<{ id: string }>(

@@ -241,6 +241,29 @@ describeEachEngine('outbound messaging', (engine) => {
     expect(conv!.unreadCount).toBe(0);
   });
 
+  it('a lane taken over keeps the pair rate of the sends its previous owner just made', async () => {
+    const n1 = h.numbers[1]!.id;
+    const pairRate = { intervalMs: 6_000, maxBurst: 3, burstWindowMs: 6_000 };
+    const c = await customerWrites(h, 1);
+    const text = (body: string) => send({ phoneNumberId: n1, to: `+${c.waId}`, type: 'text', text: { body } }).then((r) => r.json<{ id: string }>().id);
+    const first = h.startDispatcherFor(n1, { pairRate });
+    const t0 = h.ctx.clock.now().getTime();
+    for (const id of [await text('uno'), await text('dos'), await text('tres')]) await accepted(id);
+    await first.stop(); // the lane is released: another process takes it over
+    const second = h.startDispatcherFor(n1, { pairRate });
+    await eventually(async () => second.lanes().has(n1), 'lane taken over');
+    // A burst of three to this customer is paid back only 3 × 6 s after it began: the fourth waits.
+    const fourth = await text('cuatro');
+    await new Promise((r) => setTimeout(r, 400)); // eight polls of the lane
+    const [row] = await h.ctx.store.db.select().from(outboundMessages).where(eq(outboundMessages.id, fourth));
+    expect(row).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(row!.notBefore.getTime()).toBeGreaterThanOrEqual(t0 + 18_000);
+    expect(sandboxSendsFor(h, fourth).count).toBe(0);
+    h.advance(18_000);
+    expect((await accepted(fourth)).outbound.attempts).toBe(1);
+    await second.stop();
+  });
+
   it('fencing: a process whose lane was taken over can neither claim nor overwrite', async () => {
     const n1 = h.numbers[1]!.id;
     const db = h.ctx.store.db;
