@@ -17,13 +17,17 @@ const TRACKED = new Set<OutboundStatus>(['sent', 'delivered', 'read', 'played', 
 /** Raised when the batch needs the careful one-event-at-a-time path (unknown number, …). */
 export class NeedsSlowPath extends Error {}
 
-function identityKeyMatches(c: ContactRow, ev: InboundMessageEvent): boolean {
+/** What matching a sender to a contact reads of the contact. */
+type Identity = Pick<ContactRow, 'id' | 'waId' | 'bsuid' | 'parentBsuid' | 'username' | 'profileName'>;
+const IDENTITY = { id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid, parentBsuid: contacts.parentBsuid, username: contacts.username, profileName: contacts.profileName };
+
+function identityKeyMatches(c: Pick<Identity, 'waId' | 'bsuid'>, ev: InboundMessageEvent): boolean {
   const id = ev.identity;
   return (id.bsuid !== null && c.bsuid === id.bsuid) || (id.waId !== null && c.waId !== null && phoneVariants(id.waId).includes(c.waId));
 }
 
 /** True when resolveContact would change nothing on this record for this identity. */
-function unchanged(c: ContactRow, ev: InboundMessageEvent): boolean {
+function unchanged(c: Identity, ev: InboundMessageEvent): boolean {
   const id = ev.identity;
   return (
     (id.waId === null || c.waId === id.waId) &&
@@ -48,36 +52,83 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
-  const held = await lockContacts(tx, msgs, statuses);
+  const held = await takeContacts(tx, msgs, statuses, now);
   if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted, held);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
 }
 
 /**
- * Read and lock, in id order and in one statement, every existing contact the batch can write: the senders, and
- * the recipients of the messages whose statuses it merges. Several processes apply batches at once, and each batch
- * then updates conversations, messages and contacts in whatever order its events came; two batches about the
- * same customers in opposite orders deadlocked (PostgreSQL aborts one after a second, and it fell back to the
- * slow path). Conversations and messages belong to one contact each, so holding the contacts first serialises
- * any two batches that share a row before they touch it. `no key update` is what those UPDATEs take anyway, and
- * leaves foreign-key checks (a message sent from the inbox meanwhile) unblocked.
+ * The contacts a batch (or one body) writes, taken in two phases so that processors running at once wait for
+ * each other instead of deadlocking: first the senders never seen before are created, in one order everywhere
+ * (an insert that meets another process's uncommitted one waits for it); then every contact is read and
+ * locked in id order (lockContacts). A process holds no contact lock while it may wait on an insert.
  */
-export async function lockContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[]): Promise<ContactRow[]> {
+export async function takeContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
+  const { existingIds, created, raced } = await createNewSenders(tx, msgs, now);
+  // Rows we just inserted are invisible to everyone else until we commit: no need to lock (and write) them.
+  const locked = await lockContacts(tx, existingIds, raced, statuses);
+  return [...locked, ...created];
+}
+
+function identityConditions(msgs: InboundMessageEvent[]): SQL[] {
   const waIds = [...new Set(msgs.flatMap((m) => (m.identity.waId ? phoneVariants(m.identity.waId) : [])))];
   const bsuids = [...new Set(msgs.map((m) => m.identity.bsuid).filter((x): x is string => x !== null))];
+  const conds: SQL[] = [];
+  if (waIds.length) conds.push(sql`wa_id in (${sql.join(waIds.map((w) => sql`${w}`), sql`, `)})`);
+  if (bsuids.length) conds.push(sql`bsuid in (${sql.join(bsuids.map((b) => sql`${b}`), sql`, `)})`);
+  return conds;
+}
+
+/**
+ * Creates the senders no contact matches, in one order everywhere. Returns the contacts that already existed,
+ * those it created, and the senders another process created first (its uncommitted row made our insert wait,
+ * then skip).
+ */
+async function createNewSenders(tx: Db, msgs: InboundMessageEvent[], now: Date): Promise<{ existingIds: string[]; created: Identity[]; raced: InboundMessageEvent[] }> {
+  const conds = identityConditions(msgs);
+  if (conds.length === 0) return { existingIds: [], created: [], raced: [] };
+  const existing = await tx.select({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid }).from(contacts).where(sql.join(conds, sql` or `));
+  const toInsert: InboundMessageEvent[] = [];
+  const claimed = new Set<string>();
+  for (const m of msgs) {
+    if (existing.some((c) => identityKeyMatches(c, m))) continue;
+    const keys = [m.identity.waId && `w:${canonicalWaId(m.identity.waId)}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
+    if (keys.length === 0 || keys.some((k) => claimed.has(k))) continue; // same person twice: the first creates it
+    keys.forEach((k) => claimed.add(k));
+    toInsert.push(m);
+  }
+  const existingIds = existing.map((c) => c.id);
+  if (toInsert.length === 0) return { existingIds, created: [], raced: [] };
+  const keyOf = (m: InboundMessageEvent) => `${m.identity.bsuid ?? ''}|${m.identity.waId ? canonicalWaId(m.identity.waId) : ''}`;
+  toInsert.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const created = await tx.insert(contacts).values(toInsert.map((m) => newContactValues(m.identity, now))).onConflictDoNothing().returning(IDENTITY);
+  const raced = toInsert.filter((m) => !created.some((c) => identityKeyMatches(c, m)));
+  return { existingIds, created, raced };
+}
+
+/**
+ * Read and lock, in id order and in one statement, every contact the batch can write that it did not create:
+ * those that existed, those another process created meanwhile, and the recipients of the messages whose
+ * statuses it merges. Several processes apply batches at once, and each batch then updates conversations,
+ * messages and contacts in whatever order its events came; two batches about the same customers in opposite
+ * orders deadlocked (PostgreSQL aborts one after a second, and it fell back to the slow path). Conversations and
+ * messages belong to one contact each, so holding the contacts first serialises any two batches that share a
+ * row before they touch it. `no key update` is what those UPDATEs take anyway, and leaves foreign-key checks (a
+ * message sent from the inbox meanwhile) unblocked.
+ */
+async function lockContacts(tx: Db, existingIds: string[], raced: InboundMessageEvent[], statuses: StatusEvent[]): Promise<Identity[]> {
   const wamids = [...new Set(statuses.map((s) => s.wamid))];
-  const sources: SQL[] = [];
-  if (waIds.length) sources.push(sql`select id from contacts where wa_id in (${sql.join(waIds.map((w) => sql`${w}`), sql`, `)})`);
-  if (bsuids.length) sources.push(sql`select id from contacts where bsuid in (${sql.join(bsuids.map((b) => sql`${b}`), sql`, `)})`);
+  const sources: SQL[] = identityConditions(raced).map((cond) => sql`select id from contacts where ${cond}`);
+  if (existingIds.length) sources.push(sql`select id from contacts where id in (${sql.join(existingIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (wamids.length) {
     sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
       where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
   }
   if (sources.length === 0) return [];
-  return tx.select().from(contacts).where(sql`${contacts.id} in (${sql.join(sources, sql` union `)})`).orderBy(contacts.id).for('no key update');
+  return tx.select(IDENTITY).from(contacts).where(sql`${contacts.id} in (${sql.join(sources, sql` union `)})`).orderBy(contacts.id).for('no key update');
 }
 
-async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[], held: ContactRow[]): Promise<void> {
+async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<string, string>, now: Date, emitted: Emitted[], held: Identity[]): Promise<void> {
   // Drop redeliveries within the batch and wamids we already have, before touching contacts.
   const byWamid = new Map<string, InboundMessageEvent>();
   for (const m of msgs) if (!byWamid.has(m.wamid)) byWamid.set(m.wamid, m);
@@ -86,48 +137,19 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   const fresh = [...byWamid.values()];
   if (fresh.length === 0) return;
 
-  // Contacts: the ones read and locked by lockContacts, one insert for the new ones, careful path for the rest.
-  const existing = held;
+  // Contacts: taken (created where new, then locked) by takeContacts; the careful path for identity changes.
   const contactOf = new Map<InboundMessageEvent, string>();
   const careful: InboundMessageEvent[] = [];
-  const toInsert: InboundMessageEvent[] = [];
-  const claimed = new Set<string>();
-  const createdIds: string[] = [];
   for (const m of fresh) {
-    const matches = existing.filter((c) => identityKeyMatches(c, m));
+    const matches = held.filter((c) => identityKeyMatches(c, m));
     const match = matches.find((c) => m.identity.bsuid !== null && c.bsuid === m.identity.bsuid) ?? matches[0];
     if (match && unchanged(match, m)) contactOf.set(m, match.id);
-    else if (match) careful.push(m);
-    else {
-      const keys = [m.identity.waId && `w:${canonicalWaId(m.identity.waId)}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
-      if (keys.some((k) => claimed.has(k))) careful.push(m); // same person twice in one batch
-      else {
-        keys.forEach((k) => claimed.add(k));
-        toInsert.push(m);
-      }
-    }
-  }
-  if (toInsert.length) {
-    // In one order everywhere: two processes creating the same new customers wait for each other in turn.
-    const keyOf = (m: InboundMessageEvent) => `${m.identity.bsuid ?? ''}|${m.identity.waId ? canonicalWaId(m.identity.waId) : ''}`;
-    toInsert.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-    const created = await tx
-      .insert(contacts)
-      .values(toInsert.map((m) => newContactValues(m.identity, now)))
-      .onConflictDoNothing()
-      .returning({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid });
-    createdIds.push(...created.map((c) => c.id));
-    for (const m of toInsert) {
-      const c = created.find((r) => (m.identity.bsuid !== null && r.bsuid === m.identity.bsuid) || (m.identity.waId !== null && r.waId === m.identity.waId));
-      // Not created: another process got there first; resolve it the careful way.
-      if (c) contactOf.set(m, c.id);
-      else careful.push(m);
-    }
+    else careful.push(m);
   }
   for (const m of careful) contactOf.set(m, (await resolveContact(tx, m.identity, now)).id);
-  // Senders created meanwhile by another process (or reached through the careful path) were not locked by
-  // lockContacts: lock them too, in id order, before any conversation is written. Those we inserted are ours.
-  const mine = new Set([...held.map((c) => c.id), ...createdIds]);
+  // A contact the careful path reached that takeContacts did not lock (or created itself): lock it too, in id
+  // order, before any conversation is written.
+  const mine = new Set(held.map((c) => c.id));
   const late = [...new Set([...contactOf.values()].filter((id) => !mine.has(id)))].sort();
   if (late.length) await tx.execute(sql`select id from contacts where id in (${sql.join(late.map((id) => sql`${id}::uuid`), sql`, `)}) order by id for no key update`);
 

@@ -5,7 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { isDeadlock } from '../store/errors.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
-import { applyBatch, lockContacts } from './batch-apply.ts';
+import { applyBatch, takeContacts } from './batch-apply.ts';
 import { applyConsentKeywords } from '../crm/consent.ts';
 import { refreshInboundEngagement, refreshTemplateEngagement } from '../crm/engagement.ts';
 import { resolveContact } from './contacts.ts';
@@ -230,11 +230,12 @@ function parseBody(body: string): ParseResult {
 /** Apply one raw webhook body. Throws PermanentError for what no retry can fix. */
 export async function applyWebhookBody(tx: Db, body: string, now: Date, emitted: Emitted[]): Promise<string[]> {
   const parsed = parseBody(body);
-  // A body's existing contacts in id order first, as a batch takes them (one body can name several customers).
-  await lockContacts(
+  // A body's contacts first, as a batch takes them (one body can name several customers).
+  await takeContacts(
     tx,
     parsed.events.filter((e): e is InboundMessageEvent => e.kind === 'message'),
     parsed.events.filter((e): e is StatusEvent => e.kind === 'status'),
+    now,
   );
   return applyEvents(tx, parsed.events, now, emitted, parsed.problems.map((p) => `${p.path}: ${p.message}`));
 }
@@ -396,6 +397,20 @@ export class WebhookProcessor {
   }
 
   private async applyOneByOne(tx: Db, rows: { id: number; body: string; attempts: number }[], now: Date, emitted: Emitted[]): Promise<void> {
+    // Every claimed body's contacts at once, in id order, before the first body: each body's own locks would
+    // otherwise pile up in body order over the whole transaction, against other processors doing the same.
+    if (rows.length > 1) {
+      const events = rows.flatMap((r) => {
+        try {
+          return parseBody(r.body).events;
+        } catch {
+          return []; // its own savepoint reports it below
+        }
+      });
+      await tx.transaction((sp) =>
+        takeContacts(sp, events.filter((e): e is InboundMessageEvent => e.kind === 'message'), events.filter((e): e is StatusEvent => e.kind === 'status'), now),
+      ).catch((err: unknown) => this.ctx.logger.debug({ err }, 'could not lock the contacts of a one-by-one pass up front'));
+    }
     for (const row of rows) {
       const mine: Emitted[] = [];
       try {
