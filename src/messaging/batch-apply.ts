@@ -21,9 +21,25 @@ export class NeedsSlowPath extends Error {}
 type Identity = Pick<ContactRow, 'id' | 'waId' | 'bsuid' | 'parentBsuid' | 'username' | 'profileName'>;
 const IDENTITY = { id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid, parentBsuid: contacts.parentBsuid, username: contacts.username, profileName: contacts.profileName };
 
-function identityKeyMatches(c: Pick<Identity, 'waId' | 'bsuid'>, ev: InboundMessageEvent): boolean {
-  const id = ev.identity;
-  return (id.bsuid !== null && c.bsuid === id.bsuid) || (id.waId !== null && c.waId !== null && phoneVariants(id.waId).includes(c.waId));
+/**
+ * The contacts of `list` that a sender's identity names (its BSUID, or any written form of its number), by
+ * lookup: batches match hundreds of senders against hundreds of contacts.
+ */
+function matcher<C extends Pick<Identity, 'waId' | 'bsuid'>>(list: C[]): (ev: InboundMessageEvent) => C[] {
+  const byWaId = new Map<string, C[]>();
+  const byBsuid = new Map<string, C[]>();
+  const order = new Map(list.map((c, i) => [c, i]));
+  const add = (m: Map<string, C[]>, k: string, c: C) => m.set(k, [...(m.get(k) ?? []), c]);
+  for (const c of list) {
+    if (c.waId !== null) add(byWaId, c.waId, c);
+    if (c.bsuid !== null) add(byBsuid, c.bsuid, c);
+  }
+  return (ev) => {
+    const id = ev.identity;
+    const found = new Set<C>(id.bsuid !== null ? (byBsuid.get(id.bsuid) ?? []) : []);
+    if (id.waId !== null) for (const v of phoneVariants(id.waId)) for (const c of byWaId.get(v) ?? []) found.add(c);
+    return [...found].sort((a, b) => order.get(a)! - order.get(b)!); // in the list's order, as a filter would
+  };
 }
 
 /** True when resolveContact would change nothing on this record for this identity. */
@@ -52,7 +68,7 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
-  const held = await takeContacts(tx, msgs, statuses, now);
+  const held = await lockThenCreateContacts(tx, msgs, statuses, now);
   if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted, held);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
 }
@@ -68,6 +84,26 @@ export async function takeContacts(tx: Db, msgs: InboundMessageEvent[], statuses
   // Rows we just inserted are invisible to everyone else until we commit: no need to lock (and write) them.
   const locked = await lockContacts(tx, existingIds, raced, statuses);
   return [...locked, ...created];
+}
+
+/**
+ * The batch path's order, cheaper in statements than takeContacts': lock what exists (senders and status
+ * recipients) in id order in the read it needs anyway, then create the new senders in key order, then lock any
+ * another process created first. Two processes creating the same new customer at once can still deadlock here
+ * (one waits on the other's insert while holding locks); the caller applies the batch again when that happens.
+ */
+async function lockThenCreateContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
+  const wamids = [...new Set(statuses.map((s) => s.wamid))];
+  const sources: SQL[] = identityConditions(msgs).map((cond) => sql`select id from contacts where ${cond}`);
+  if (wamids.length) {
+    sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
+      where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
+  }
+  if (sources.length === 0) return [];
+  const held = await tx.select(IDENTITY).from(contacts).where(sql`${contacts.id} in (${sql.join(sources, sql` union `)})`).orderBy(contacts.id).for('no key update');
+  const inHeld = matcher(held);
+  const { created, raced } = await insertSenders(tx, msgs.filter((m) => inHeld(m).length === 0), now);
+  return [...held, ...created, ...(await lockContacts(tx, [], raced, []))];
 }
 
 function identityConditions(msgs: InboundMessageEvent[]): SQL[] {
@@ -88,22 +124,28 @@ async function createNewSenders(tx: Db, msgs: InboundMessageEvent[], now: Date):
   const conds = identityConditions(msgs);
   if (conds.length === 0) return { existingIds: [], created: [], raced: [] };
   const existing = await tx.select({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid }).from(contacts).where(sql.join(conds, sql` or `));
+  const inExisting = matcher(existing);
+  const { created, raced } = await insertSenders(tx, msgs.filter((m) => inExisting(m).length === 0), now);
+  return { existingIds: existing.map((c) => c.id), created, raced };
+}
+
+/** Insert these senders (none matched a contact) in key order; `raced` are those another process created first. */
+async function insertSenders(tx: Db, msgs: InboundMessageEvent[], now: Date): Promise<{ created: Identity[]; raced: InboundMessageEvent[] }> {
   const toInsert: InboundMessageEvent[] = [];
   const claimed = new Set<string>();
   for (const m of msgs) {
-    if (existing.some((c) => identityKeyMatches(c, m))) continue;
     const keys = [m.identity.waId && `w:${canonicalWaId(m.identity.waId)}`, m.identity.bsuid && `b:${m.identity.bsuid}`].filter(Boolean) as string[];
     if (keys.length === 0 || keys.some((k) => claimed.has(k))) continue; // same person twice: the first creates it
     keys.forEach((k) => claimed.add(k));
     toInsert.push(m);
   }
-  const existingIds = existing.map((c) => c.id);
-  if (toInsert.length === 0) return { existingIds, created: [], raced: [] };
+  if (toInsert.length === 0) return { created: [], raced: [] };
   const keyOf = (m: InboundMessageEvent) => `${m.identity.bsuid ?? ''}|${m.identity.waId ? canonicalWaId(m.identity.waId) : ''}`;
   toInsert.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const created = await tx.insert(contacts).values(toInsert.map((m) => newContactValues(m.identity, now))).onConflictDoNothing().returning(IDENTITY);
-  const raced = toInsert.filter((m) => !created.some((c) => identityKeyMatches(c, m)));
-  return { existingIds, created, raced };
+  const inCreated = matcher(created);
+  const raced = toInsert.filter((m) => inCreated(m).length === 0);
+  return { created, raced };
 }
 
 /**
@@ -137,11 +179,12 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   const fresh = [...byWamid.values()];
   if (fresh.length === 0) return;
 
-  // Contacts: taken (created where new, then locked) by takeContacts; the careful path for identity changes.
+  // Contacts: locked or created by lockThenCreateContacts; the careful path for identity changes.
+  const inHeld = matcher(held);
   const contactOf = new Map<InboundMessageEvent, string>();
   const careful: InboundMessageEvent[] = [];
   for (const m of fresh) {
-    const matches = held.filter((c) => identityKeyMatches(c, m));
+    const matches = inHeld(m);
     const match = matches.find((c) => m.identity.bsuid !== null && c.bsuid === m.identity.bsuid) ?? matches[0];
     if (match && unchanged(match, m)) contactOf.set(m, match.id);
     else careful.push(m);

@@ -72,10 +72,10 @@ describeEachEngine('concurrent webhook processors', (engine) => {
     expect(state).toEqual({ contacts: CUSTOMERS, messages: BODIES * 3, unread: BODIES * 3, unprocessed: 0, failed: 0 });
     // The set-based path never fell back to the one-by-one path, and processors waited for each other instead of
     // deadlocking. Before, batches deadlocked 11–43 times in three of four runs and fell back, where they
-    // deadlocked again and spent the events' attempts; one body at a time met 28–30 deadlocks, 15 bodies one by
-    // one ran past three minutes. Contacts are now taken in two phases (new senders created in key order, then
-    // all locked in id order; batch-apply.ts takeContacts): 0 deadlocks in each of 15 runs. Each one would cost a
-    // second; any left is applied again without spending an attempt.
+    // deadlocked again and spent the events' attempts; one body at a time met 28–30 deadlocks, and 15 bodies one
+    // by one ran past three minutes. Now contacts are locked in id order before anything else is written
+    // (batch-apply.ts): 0 deadlocks on each path over six runs. Each would cost a second; any left is applied
+    // again without spending an attempt.
     expect(logged.filter((l) => l.msg.includes('fell back')).map((l) => l.msg)).toEqual([]);
     expect(logged.filter((l) => l.msg.includes('met a deadlock')).length).toBeLessThanOrEqual(2);
   });
