@@ -93,14 +93,7 @@ export async function takeContacts(tx: Db, msgs: InboundMessageEvent[], statuses
  * (one waits on the other's insert while holding locks); the caller applies the batch again when that happens.
  */
 async function lockThenCreateContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
-  const wamids = [...new Set(statuses.map((s) => s.wamid))];
-  const sources: SQL[] = identityConditions(msgs).map((cond) => sql`select id from contacts where ${cond}`);
-  if (wamids.length) {
-    sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
-      where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
-  }
-  if (sources.length === 0) return [];
-  const held = await tx.select(IDENTITY).from(contacts).where(sql`${contacts.id} in (${sql.join(sources, sql` union `)})`).orderBy(contacts.id).for('no key update');
+  const held = await lockContacts(tx, [], msgs, statuses);
   const inHeld = matcher(held);
   const { created, raced } = await insertSenders(tx, msgs.filter((m) => inHeld(m).length === 0), now);
   return [...held, ...created, ...(await lockContacts(tx, [], raced, []))];
@@ -149,19 +142,18 @@ async function insertSenders(tx: Db, msgs: InboundMessageEvent[], now: Date): Pr
 }
 
 /**
- * Read and lock, in id order and in one statement, every contact the batch can write that it did not create:
- * those that existed, those another process created meanwhile, and the recipients of the messages whose
- * statuses it merges. Several processes apply batches at once, and each batch then updates conversations,
+ * Read and lock, in id order and in one statement, the contacts a batch will write that it did not create: by
+ * id, by a sender's identity, and the recipients of the messages whose statuses it merges. Several processes apply batches at once, and each batch then updates conversations,
  * messages and contacts in whatever order its events came; two batches about the same customers in opposite
  * orders deadlocked (PostgreSQL aborts one after a second, and it fell back to the slow path). Conversations and
  * messages belong to one contact each, so holding the contacts first serialises any two batches that share a
  * row before they touch it. `no key update` is what those UPDATEs take anyway, and leaves foreign-key checks (a
  * message sent from the inbox meanwhile) unblocked.
  */
-async function lockContacts(tx: Db, existingIds: string[], raced: InboundMessageEvent[], statuses: StatusEvent[]): Promise<Identity[]> {
+async function lockContacts(tx: Db, ids: string[], senders: InboundMessageEvent[], statuses: StatusEvent[]): Promise<Identity[]> {
   const wamids = [...new Set(statuses.map((s) => s.wamid))];
-  const sources: SQL[] = identityConditions(raced).map((cond) => sql`select id from contacts where ${cond}`);
-  if (existingIds.length) sources.push(sql`select id from contacts where id in (${sql.join(existingIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  const sources: SQL[] = identityConditions(senders).map((cond) => sql`select id from contacts where ${cond}`);
+  if (ids.length) sources.push(sql`select id from contacts where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (wamids.length) {
     sources.push(sql`select cv.contact_id from messages m join conversations cv on cv.id = m.conversation_id
       where m.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)}) and m.direction = 'out'`);
