@@ -68,31 +68,20 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
-  const held = await lockThenCreateContacts(tx, msgs, statuses, now);
+  const held = await takeContacts(tx, msgs, statuses, now);
   if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted, held);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
 }
 
 /**
- * The contacts a batch (or one body) writes, taken in two phases so that processors running at once wait for
- * each other instead of deadlocking: first the senders never seen before are created, in one order everywhere
- * (an insert that meets another process's uncommitted one waits for it); then every contact is read and
- * locked in id order (lockContacts). A process holds no contact lock while it may wait on an insert.
+ * The contacts a batch (or one body) writes, taken so that processors running at once wait for each other
+ * instead of deadlocking: lock what exists (senders and status recipients) in id order, in the read the batch
+ * needs anyway; create the new senders in one order everywhere (an insert that meets another process's
+ * uncommitted one waits for it); then lock any that another process created first. Two processes creating the
+ * same new customer at once can still deadlock (one waits on the other's insert while holding locks); the
+ * processor applies the batch again when that happens.
  */
 export async function takeContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
-  const { existingIds, created, raced } = await createNewSenders(tx, msgs, now);
-  // Rows we just inserted are invisible to everyone else until we commit: no need to lock (and write) them.
-  const locked = await lockContacts(tx, existingIds, raced, statuses);
-  return [...locked, ...created];
-}
-
-/**
- * The batch path's order, cheaper in statements than takeContacts': lock what exists (senders and status
- * recipients) in id order in the read it needs anyway, then create the new senders in key order, then lock any
- * another process created first. Two processes creating the same new customer at once can still deadlock here
- * (one waits on the other's insert while holding locks); the caller applies the batch again when that happens.
- */
-async function lockThenCreateContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
   const held = await lockContacts(tx, [], msgs, statuses);
   const inHeld = matcher(held);
   const { created, raced } = await insertSenders(tx, msgs.filter((m) => inHeld(m).length === 0), now);
@@ -106,20 +95,6 @@ function identityConditions(msgs: InboundMessageEvent[]): SQL[] {
   if (waIds.length) conds.push(sql`wa_id in (${sql.join(waIds.map((w) => sql`${w}`), sql`, `)})`);
   if (bsuids.length) conds.push(sql`bsuid in (${sql.join(bsuids.map((b) => sql`${b}`), sql`, `)})`);
   return conds;
-}
-
-/**
- * Creates the senders no contact matches, in one order everywhere. Returns the contacts that already existed,
- * those it created, and the senders another process created first (its uncommitted row made our insert wait,
- * then skip).
- */
-async function createNewSenders(tx: Db, msgs: InboundMessageEvent[], now: Date): Promise<{ existingIds: string[]; created: Identity[]; raced: InboundMessageEvent[] }> {
-  const conds = identityConditions(msgs);
-  if (conds.length === 0) return { existingIds: [], created: [], raced: [] };
-  const existing = await tx.select({ id: contacts.id, waId: contacts.waId, bsuid: contacts.bsuid }).from(contacts).where(sql.join(conds, sql` or `));
-  const inExisting = matcher(existing);
-  const { created, raced } = await insertSenders(tx, msgs.filter((m) => inExisting(m).length === 0), now);
-  return { existingIds: existing.map((c) => c.id), created, raced };
 }
 
 /** Insert these senders (none matched a contact) in key order; `raced` are those another process created first. */
@@ -171,7 +146,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   const fresh = [...byWamid.values()];
   if (fresh.length === 0) return;
 
-  // Contacts: locked or created by lockThenCreateContacts; the careful path for identity changes.
+  // Contacts: locked or created by takeContacts; the careful path for identity changes.
   const inHeld = matcher(held);
   const contactOf = new Map<InboundMessageEvent, string>();
   const careful: InboundMessageEvent[] = [];
