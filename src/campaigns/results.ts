@@ -71,7 +71,8 @@ export async function funnelOf(db: Db, campaignId: string): Promise<Funnel> {
 }
 
 /** The UI's languages: API answers carry both (the screen picks), CSV files take one (`?lang=`). */
-export type Lang = keyof Words;
+export const LANGS = ['en', 'es'] as const satisfies readonly (keyof Words)[];
+export type Lang = (typeof LANGS)[number];
 
 export interface ErrorGroup {
   code: number | null;

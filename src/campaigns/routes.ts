@@ -9,8 +9,7 @@ import {
   listCampaigns, pauseCampaign, previewCampaign, resumeCampaign, updateCampaign,
 } from './service.ts';
 import { createList, listLists } from './lists.ts';
-import { campaignResults, exclusionsCsv, listRecipients, RECIPIENT_STATES, recipientsCsv } from './results.ts';
-const LANGS = ['en', 'es'] as const;
+import { campaignResults, exclusionsCsv, LANGS, listRecipients, RECIPIENT_STATES, recipientsCsv } from './results.ts';
 
 const idParams = z.object({ id: z.string() });
 const errors = { 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema };

@@ -288,7 +288,7 @@ function templateSend(input: PreflightInput, msg: Record<string, unknown>, cswOp
         country,
       });
     }
-  } else if (category === 'UTILITY' && optInRequired(category, input.policy)) {
+  } else if (optInRequired(category, input.policy)) {
     const consent = input.consent.utility ?? 'unknown';
     if (consent !== 'opted_in') {
       return refuse(

@@ -161,7 +161,6 @@ function chargeOf(model: PricingModel, category: TemplateCategoryName, cswOpen: 
   return openConversation ? 'free_open_conversation' : 'regular';
 }
 
-
 /** Split `charged` messages that start after `already` charged ones this month over the tier bands. */
 function priceWithTiers(list: Decimal, tiers: readonly VolumeTier[], already: number, charged: number): { band: VolumeTier | null; count: number; unit: Decimal }[] {
   const sorted = [...tiers].sort((a, b) => a.from - b.from);
