@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { retryDelayMs } from '../core/errors.ts';
 import { take, waitFor, type TokenBucketConfig, type TokenBucketState } from '../core/limits/token-bucket.ts';
-import { earliestSendAt, recordSend, type PairRateConfig, type PairRateState } from '../core/limits/pair-rate.ts';
+import { CONSERVATIVE_PAIR_RATE, earliestSendAt, recordSend, type PairRateConfig, type PairRateState } from '../core/limits/pair-rate.ts';
 import { replyOpensFep, FEP_MS } from '../core/window.ts';
 import { formatCallbackData } from '../core/callback-data.ts';
 import { createCloudApiClient, type CloudApiClient } from '../whatsapp/client.ts';
@@ -52,9 +52,6 @@ export interface DispatcherHandle {
   /** Lanes this process holds: number uuid → epoch. */
   lanes(): Map<string, number>;
 }
-
-/** Stricter than Meta's (45 in 6 s, 1 per 6 s) so clock skew between us and Meta never tips into 131056. */
-export const CONSERVATIVE_PAIR_RATE: PairRateConfig = { intervalMs: 6_000, maxBurst: 40, burstWindowMs: 5_000 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -11,6 +11,9 @@ export interface PairRateConfig {
 
 export const META_PAIR_RATE: PairRateConfig = { intervalMs: 6_000, maxBurst: 45, burstWindowMs: 6_000 };
 
+/** What the dispatcher uses: stricter than Meta's, so clock skew between us and Meta never tips into 131056. */
+export const CONSERVATIVE_PAIR_RATE: PairRateConfig = { intervalMs: 6_000, maxBurst: 40, burstWindowMs: 5_000 };
+
 export interface PairRateState {
   /** When all sends so far are paid back (each send adds intervalMs). */
   paidUntil: number;

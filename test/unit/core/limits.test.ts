@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fullBucket, take, waitFor, type TokenBucketState } from '../../../src/core/limits/token-bucket.ts';
-import { earliestSendAt, META_PAIR_RATE, planSends, recordSend, type PairRateState } from '../../../src/core/limits/pair-rate.ts';
+import { CONSERVATIVE_PAIR_RATE, earliestSendAt, META_PAIR_RATE, planSends, recordSend, type PairRateState } from '../../../src/core/limits/pair-rate.ts';
 
 const cfg80 = { capacity: 80, ratePerSec: 80 };
 
@@ -98,5 +98,32 @@ describe('pair rate (spec §4.7: 1 per 6 s, bursts to 45 that borrow from the bu
       tokens -= 1;
     }
     for (const t of sent) expect(sent.filter((u) => u >= t && u < t + 6_000).length).toBeLessThanOrEqual(45);
+  });
+
+  it("the dispatcher's conservative schedule stays inside Meta's limits even when each message takes up to 1 s longer to arrive", () => {
+    const arrivals = [0, 0, 1_000, 50_000, 50_001, 239_000, 400_000, 400_000, 401_000, 900_000];
+    let s: PairRateState | null = null;
+    const atMeta: number[] = [];
+    let clock = 0;
+    let seed = 7;
+    const jitter = () => ((seed = (seed * 48_271) % 2_147_483_647) % 1_001); // 0–1000 ms, deterministic
+    for (const a of arrivals) {
+      for (let k = 0; k < 30; k++) {
+        clock = earliestSendAt(s, Math.max(clock, a), CONSERVATIVE_PAIR_RATE);
+        s = recordSend(s, clock, CONSERVATIVE_PAIR_RATE);
+        atMeta.push(clock + jitter());
+      }
+    }
+    atMeta.sort((x, y) => x - y);
+    // Meta's numbers: 45 in any 6 s, and a bucket of 45 refilling one per 6 s.
+    for (const t of atMeta) expect(atMeta.filter((u) => u >= t && u < t + 6_000).length).toBeLessThanOrEqual(META_PAIR_RATE.maxBurst);
+    let tokens = 45;
+    let last = 0;
+    for (const t of atMeta) {
+      tokens = Math.min(45, tokens + (t - last) / META_PAIR_RATE.intervalMs);
+      last = t;
+      expect(tokens).toBeGreaterThanOrEqual(1 - 1e-9);
+      tokens -= 1;
+    }
   });
 });
