@@ -558,6 +558,8 @@ export const en = {
   'camp.rstate.skipped': 'Skipped',
   'camp.rstate.excluded': 'Left out',
   'time.now': 'now',
+  // — settings: custom fields, suppression list, organizations —
+  // — contacts: saved segments, duplicates and merge —
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -560,4 +560,6 @@ export const es: Record<MessageKey, string> = {
   'camp.rstate.skipped': 'Omitido',
   'camp.rstate.excluded': 'Fuera',
   'time.now': 'ahora',
+  // — settings: custom fields, suppression list, organizations —
+  // — contacts: saved segments, duplicates and merge —
 };
