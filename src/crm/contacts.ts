@@ -335,7 +335,24 @@ export async function findDuplicates(db: Db, limit = 100) {
       from contacts where merged_into is null and wa_id is not null) k
     group by key having count(*) > 1 limit ${limit}`);
   const rows = (r: unknown) => ((r as { rows: { key: string; ids: string[] }[] }).rows);
-  return [...rows(byEmail).map((r) => ({ reason: 'same e-mail', key: r.key, contactIds: r.ids })), ...rows(byPhone).map((r) => ({ reason: 'same phone number', key: r.key, contactIds: r.ids }))];
+  const groups = [...rows(byEmail).map((r) => ({ reason: 'same e-mail', key: r.key, contactIds: r.ids })), ...rows(byPhone).map((r) => ({ reason: 'same phone number', key: r.key, contactIds: r.ids }))];
+  // What a person needs to choose which record to keep: who each one is and how much history it carries.
+  const ids = [...new Set(groups.flatMap((g) => g.contactIds))];
+  const found = await contactsByIds(db, ids);
+  const history = new Map<string, { messages: number; lastMessageAt: string | null }>();
+  if (ids.length) {
+    const counted = await db.execute(sql`
+      select cv.contact_id::text id, count(m.id)::int messages, max(m.at) last from conversations cv left join messages m on m.conversation_id = cv.id
+      where cv.contact_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) group by cv.contact_id`);
+    for (const r of (counted as unknown as { rows: { id: string; messages: number; last: Date | string | null }[] }).rows) {
+      history.set(r.id, { messages: r.messages, lastMessageAt: r.last === null ? null : new Date(r.last).toISOString() });
+    }
+  }
+  const summary = new Map(found.map((c) => {
+    const v = contactView(c);
+    return [c.id, { id: v.id, displayName: v.displayName, phone: v.phone, email: v.email, kind: v.kind, createdAt: v.createdAt, ...(history.get(c.id) ?? { messages: 0, lastMessageAt: null }) }];
+  }));
+  return groups.map((g) => ({ ...g, contacts: g.contactIds.flatMap((id) => summary.get(id) ?? []) }));
 }
 
 export async function mergeContactRecords(ctx: AppContext, keepId: string, goneId: string): Promise<ContactView> {

@@ -76,7 +76,18 @@ export const crmRoutes: FastifyPluginAsyncZod<CrmRouteOptions> = async (app, { c
     return createContact(ctx, request.body);
   });
 
-  app.get('/api/v1/contacts/duplicates', { schema: { tags: ['contacts'], summary: 'Contacts that look like the same person' } }, async () => ({ data: await findDuplicates(db) }));
+  const duplicateGroup = z.object({
+    reason: z.string(),
+    key: z.string(),
+    contactIds: z.array(z.string()).describe('oldest first'),
+    contacts: z.array(z.object({
+      id: z.string(), displayName: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable(), kind: z.string(), createdAt: z.string(),
+      messages: z.number().int().describe('messages in all its conversations'), lastMessageAt: z.string().nullable(),
+    })),
+  });
+  app.get('/api/v1/contacts/duplicates', {
+    schema: { tags: ['contacts'], summary: 'Contacts that look like the same person (same e-mail, or one phone number in two forms)', response: { 200: z.object({ data: z.array(duplicateGroup) }) } },
+  }, async () => ({ data: await findDuplicates(db) }));
 
   app.get('/api/v1/contacts/:id', { schema: { tags: ['contacts'], summary: 'A contact with tags, organization, consent and conversations', params: id } }, async (request) =>
     contactDetail(ctx, request.params.id),
@@ -190,7 +201,8 @@ export const crmRoutes: FastifyPluginAsyncZod<CrmRouteOptions> = async (app, { c
     { schema: { tags: ['consent'], summary: 'Suppress a number or BSUID', body: z.object({ identifier: z.string().min(3).max(160), reason: z.string().max(500).optional(), defaultCountry: z.string().length(2).optional() }) } },
     async (request, reply) => {
       reply.status(201);
-      return addSuppression(db, { ...request.body, createdBy: 'api' });
+      // A person is recorded by user id (the settings screen shows their name); the token as "api".
+      return addSuppression(db, { ...request.body, createdBy: request.principal?.userId ?? 'api' });
     },
   );
   app.delete('/api/v1/suppressions/:id', { schema: { tags: ['consent'], summary: 'Lift a suppression', params: id } }, async (request, reply) => {

@@ -101,7 +101,12 @@ describeEachEngine('CRM contacts', (engine) => {
     await api.call({ method: 'POST', url: `/api/v1/contacts/${a.id}/consents`, payload: { category: 'marketing', state: 'opted_in', evidence: 'Formulario web', at: '2026-01-01T00:00:00Z' } });
     await api.call({ method: 'POST', url: `/api/v1/contacts/${b.id}/consents`, payload: { category: 'marketing', state: 'opted_out', evidence: 'Llamada', at: '2026-02-01T00:00:00Z' } });
     const dupes = (await api.call('/api/v1/contacts/duplicates')).json().data;
-    expect(dupes).toEqual([{ reason: 'same e-mail', key: 'pepe@bar.es', contactIds: expect.arrayContaining([a.id, b.id]) }]);
+    expect(dupes).toEqual([{ reason: 'same e-mail', key: 'pepe@bar.es', contactIds: [a.id, b.id], contacts: expect.any(Array) }]);
+    // Enough to choose which record to keep: who each one is and how much history it has, oldest first.
+    expect(dupes[0].contacts).toEqual([
+      { id: a.id, displayName: 'Pepe', phone: '+34600111222', email: 'pepe@bar.es', kind: 'unknown', createdAt: expect.any(String), messages: 1, lastMessageAt: expect.any(String) },
+      { id: b.id, displayName: 'José', phone: '+34600999888', email: 'pepe@bar.es', kind: 'lead', createdAt: expect.any(String), messages: 1, lastMessageAt: expect.any(String) },
+    ]);
 
     const merged = await api.call({ method: 'POST', url: `/api/v1/contacts/${a.id}/merge`, payload: { otherId: b.id } });
     expect(merged.statusCode).toBe(200);

@@ -6,6 +6,7 @@ import { SignInScreen } from './screens/SignInScreen.tsx';
 import { LinkScreen } from './screens/LinkScreen.tsx';
 import { InboxScreen } from './screens/inbox/InboxScreen.tsx';
 import { ContactsScreen } from './screens/contacts/ContactsScreen.tsx';
+import { DuplicatesScreen } from './screens/contacts/DuplicatesScreen.tsx';
 import { ContactScreen } from './screens/contacts/ContactScreen.tsx';
 import { ImportScreen } from './screens/import/ImportScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
@@ -43,8 +44,8 @@ function AdminOnly({ children }: { children: React.ReactNode }) {
   return isAdmin ? <>{children}</> : <NoAccess />;
 }
 
-/** Campaigns are for owners, admins and supervisors; agents get "No access" (the API answers 403 too). */
-function CampaignsOnly({ children }: { children: React.ReactNode }) {
+/** Campaigns and merging duplicates are for owners, admins and supervisors; agents get "No access" (the API answers 403 too). */
+function StaffOnly({ children }: { children: React.ReactNode }) {
   const { role } = useSession();
   return role && role !== 'agent' ? <>{children}</> : <NoAccess />;
 }
@@ -67,6 +68,7 @@ const conversationRoute = createRoute({
   },
 });
 const contactsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/contacts', component: ContactsScreen });
+const duplicatesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/contacts/duplicates', component: () => <StaffOnly><DuplicatesScreen /></StaffOnly> });
 const contactRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/contacts/$contactId',
@@ -132,9 +134,9 @@ const campaignsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/campaigns',
   component: () => (
-    <CampaignsOnly>
+    <StaffOnly>
       <CampaignsScreen />
-    </CampaignsOnly>
+    </StaffOnly>
   ),
 });
 const campaignNewRoute = createRoute({
@@ -144,9 +146,9 @@ const campaignNewRoute = createRoute({
   component: function CampaignNewRoute() {
     const { draft } = campaignNewRoute.useSearch();
     return (
-      <CampaignsOnly>
+      <StaffOnly>
         <CampaignWizard key={draft ?? 'new'} {...(draft ? { draftId: draft } : {})} />
-      </CampaignsOnly>
+      </StaffOnly>
     );
   },
 });
@@ -156,9 +158,9 @@ const campaignRoute = createRoute({
   component: function CampaignRoute() {
     const { campaignId } = campaignRoute.useParams();
     return (
-      <CampaignsOnly>
+      <StaffOnly>
         <CampaignDetailScreen key={campaignId} campaignId={campaignId} />
-      </CampaignsOnly>
+      </StaffOnly>
     );
   },
 });
@@ -171,6 +173,7 @@ const routeTree = rootRoute.addChildren([
   inboxRoute,
   conversationRoute,
   contactsRoute,
+  duplicatesRoute,
   contactRoute,
   importRoute,
   templatesRoute,

@@ -179,10 +179,6 @@ export function useUploadList() {
   });
 }
 
-export function useSegments() {
-  return useQuery({ queryKey: ['segments'], queryFn: () => api.get<{ data: { id: string; name: string; filter: string }[] }>('/api/v1/segments'), staleTime: 60_000 });
-}
-
 export function saveCampaignDraft(id: string | null, body: CampaignInput) {
   return id ? api.patch<Campaign>(`/api/v1/campaigns/${id}`, body) : api.post<Campaign>('/api/v1/campaigns', body);
 }

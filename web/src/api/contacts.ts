@@ -93,3 +93,78 @@ export function useRecordConsent(id: string) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: contactKeys.one(id) }),
   });
 }
+
+export interface SavedSegment {
+  id: string;
+  name: string;
+  filter: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function useSegments() {
+  return useQuery({ queryKey: ['segments'], queryFn: () => api.get<{ data: SavedSegment[] }>('/api/v1/segments'), staleTime: 60_000 });
+}
+
+/** A saved segment's live count: asked again every minute, and after segments are saved or contacts merged. */
+export function useSegmentCount(id: string) {
+  return useQuery({
+    queryKey: ['segments', id, 'count'],
+    queryFn: () => api.get<{ count: number; at: string }>(`/api/v1/segments/${id}/count`),
+    refetchInterval: 60_000,
+  });
+}
+
+export function useSaveSegment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { id?: string; name: string; filter: string }) =>
+      body.id ? api.patch<SavedSegment>(`/api/v1/segments/${body.id}`, { name: body.name, filter: body.filter }) : api.post<SavedSegment>('/api/v1/segments', { name: body.name, filter: body.filter }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
+  });
+}
+
+export function useDeleteSegment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.del<unknown>(`/api/v1/segments/${id}`),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['segments'] }),
+  });
+}
+
+export interface DuplicateContact {
+  id: string;
+  displayName: string | null;
+  phone: string | null;
+  email: string | null;
+  kind: string;
+  createdAt: string;
+  messages: number;
+  lastMessageAt: string | null;
+}
+
+export interface DuplicateGroup {
+  reason: 'same e-mail' | 'same phone number';
+  key: string;
+  contactIds: string[];
+  contacts: DuplicateContact[];
+}
+
+export function useDuplicates() {
+  return useQuery({ queryKey: ['contacts', 'duplicates'], queryFn: () => api.get<{ data: DuplicateGroup[] }>('/api/v1/contacts/duplicates') });
+}
+
+/** Merge every other record of a group into the one kept, one at a time (each merge is its own transaction). */
+export function useMergeContacts() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ keepId, otherIds }: { keepId: string; otherIds: string[] }) => {
+      for (const otherId of otherIds) await api.post<ContactView>(`/api/v1/contacts/${keepId}/merge`, { otherId });
+    },
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+      void qc.invalidateQueries({ queryKey: ['contact'] });
+      void qc.invalidateQueries({ queryKey: ['segments'] });
+    },
+  });
+}

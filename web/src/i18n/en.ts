@@ -560,6 +560,31 @@ export const en = {
   'time.now': 'now',
   // — settings: custom fields, suppression list, organizations —
   // — contacts: saved segments, duplicates and merge —
+  'segments.saved': 'Saved segments',
+  'segments.none': 'None yet: write a filter below and save it to reuse it here and in campaigns.',
+  'segments.saveAs': 'Save as segment…',
+  'segments.saveTitle': 'Save segment',
+  'segments.name': 'Segment name',
+  'segments.update': 'Save changes to “{name}”',
+  'segments.delete': 'Delete “{name}”',
+  'segments.deleteTitle': 'Delete segment',
+  'segments.deleteConfirm': 'Delete the segment “{name}”? No contact is changed.',
+  'dupes.link': 'Duplicates',
+  'dupes.title': 'Possible duplicates',
+  'dupes.help': 'Records that look like the same person: the same e-mail, or one phone number written in two forms. Choose the record to keep and merge the others into it: their messages, conversations, tags, consents and fields move to it.',
+  'dupes.none': 'No possible duplicates.',
+  'dupes.reason.email': 'Same e-mail: {key}',
+  'dupes.reason.phone': 'Same phone number: {key}',
+  'dupes.keep': 'Keep',
+  'dupes.keepLabel': 'Keep {name}',
+  'dupes.messages': 'Messages',
+  'dupes.lastMessage': 'Last message',
+  'dupes.created': 'Created',
+  'dupes.merge': 'Merge into the record kept',
+  'dupes.confirmTitle': 'Merge contacts',
+  'dupes.confirm': '{count} record(s) will be merged into “{name}”, with all their history. They leave the lists; this cannot be undone.',
+  'dupes.mergeNow': 'Merge',
+  'dupes.merged': 'Merged into “{name}”',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { Badge, Button, Center, Chip, Group, Loader, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { AnchorLink } from '../../components/links.tsx';
-import { useContacts, useSegmentPreview } from '../../api/contacts.ts';
+import { AnchorLink, ButtonLink } from '../../components/links.tsx';
+import { useContacts, useSegmentPreview, type SavedSegment } from '../../api/contacts.ts';
 import { buildUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 import { kindKey } from './ContactSummary.tsx';
 import { NewContactButton } from './NewContactDialog.tsx';
+import { SavedSegments } from './SavedSegments.tsx';
+import { useSession } from '../../session.tsx';
 
 // Chips add common conditions to the filter text; the text stays the source of truth.
 const CHIPS: { id: string; filter: string; label: { es: string; en: string } }[] = [
@@ -30,6 +32,9 @@ export function ContactsScreen() {
   const [q, setQ] = useState('');
   const [text, setText] = useState('');
   const [chips, setChips] = useState<string[]>([]);
+  const [active, setActive] = useState<SavedSegment | null>(null);
+  const { role } = useSession();
+  const staff = role !== null && role !== 'agent';
   const [dq] = useDebouncedValue(q, 300);
   const filter = combine(text, chips);
   const [dFilter] = useDebouncedValue(filter, 400);
@@ -43,6 +48,11 @@ export function ContactsScreen() {
       <Group justify="space-between">
         <Title order={2}>{t('contact.list')}</Title>
         <Group>
+          {staff && (
+            <ButtonLink to="/contacts/duplicates" variant="default">
+              {t('dupes.link')}
+            </ButtonLink>
+          )}
           <Button component="a" variant="default" href={buildUrl('/api/v1/contacts/export.csv', { segment: listFilter || undefined, delimiter: lang === 'es' ? 'semicolon' : 'comma' })} download>
             {t('contact.export')}
           </Button>
@@ -50,6 +60,17 @@ export function ContactsScreen() {
         </Group>
       </Group>
       <TextInput label={t('contact.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={420} />
+      <SavedSegments
+        filter={filter}
+        filterOk={!!dFilter && dFilter === filter && preview.isSuccess && !preview.isPlaceholderData}
+        active={active}
+        canWrite={staff}
+        onApply={(seg) => {
+          setActive(seg);
+          setText(seg?.filter ?? '');
+          setChips([]);
+        }}
+      />
       <Textarea
         label={t('contact.segment')}
         description={t('contact.segmentHelp')}
