@@ -3,6 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { KeywordsSection, LabelsSection, LanguageSection, NumbersSection, QuickRepliesSection, TeamsSection, UsersSection } from './sections.tsx';
 import { RateCardsSection, TemplatesSyncSection } from './library.tsx';
+import { CustomFieldsSection, OrganizationsSection, SuppressionsSection } from './crm.tsx';
 
 const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { id: 'numbers', label: 'settings.numbers', render: () => <NumbersSection /> },
@@ -11,6 +12,9 @@ const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }
   { id: 'quick-replies', label: 'settings.quickReplies', render: () => <QuickRepliesSection /> },
   { id: 'labels', label: 'settings.labels', render: () => <LabelsSection /> },
   { id: 'keywords', label: 'settings.keywords', render: () => <KeywordsSection /> },
+  { id: 'fields', label: 'settings.fields', render: () => <CustomFieldsSection /> },
+  { id: 'suppressions', label: 'settings.suppressions', render: () => <SuppressionsSection /> },
+  { id: 'organizations', label: 'settings.organizations', render: () => <OrganizationsSection /> },
   { id: 'templates', label: 'settings.templates', render: () => <TemplatesSyncSection /> },
   { id: 'rate-cards', label: 'settings.rateCards', render: () => <RateCardsSection /> },
   { id: 'language', label: 'settings.language', render: () => <LanguageSection /> },

@@ -15,7 +15,7 @@ function useSave<T, R = unknown>(fn: (body: T) => Promise<R>, keys: string[][]) 
   return useMutation({ mutationFn: fn, onSuccess: () => keys.forEach((k) => void qc.invalidateQueries({ queryKey: k })) });
 }
 
-function Problem({ error }: { error: unknown }) {
+export function Problem({ error }: { error: unknown }) {
   const { t } = useI18n();
   return error ? <Text size="sm" c="red" role="alert">{errorText(error, t('app.error'))}</Text> : null;
 }

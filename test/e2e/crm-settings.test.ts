@@ -1,0 +1,196 @@
+// Settings → custom fields, suppression list and organizations, in real Chromium against the real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { buildWeb, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
+
+const skip = chromiumSkipReason();
+const ADMIN = { email: 'ana.admin@example.com', password: 'admin-pass-123' };
+const ADMIN_ES = { email: 'eva.admin@example.com', password: 'admin-pass-456' };
+
+interface Field { key: string; label: string; type: string; options: string[] | null }
+interface Suppression { id: string; identifier: string; reason: string | null; createdBy: string | null }
+interface Org { id: string; name: string; domain: string | null; kind: string; contacts: number }
+
+describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
+  let charla: Charla;
+  let browser: Browser;
+  let closeBrowser: () => void;
+  let page: Page;
+  let adminId: string;
+
+  beforeAll(async () => {
+    buildWeb();
+    charla = await startCharla();
+    adminId = (await charla.api<{ id: string }>('POST', '/api/v1/users', { ...ADMIN, name: 'Ana Admin', role: 'admin', language: 'en' })).id;
+    await charla.api('POST', '/api/v1/users', { ...ADMIN_ES, name: 'Eva Admin', role: 'admin', language: 'es' });
+    const b = await launchBrowser();
+    browser = b.browser;
+    closeBrowser = b.cleanup;
+    page = (await newPage(browser, 'en')).page;
+    await signIn(page, charla.url, ADMIN.email, ADMIN.password);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    closeBrowser?.();
+    await charla?.stop();
+  });
+
+  /** Pick an option of a Mantine Select (a combobox whose options are rendered in a portal). */
+  const choose = async (select: Locator, option: string) => {
+    await select.click();
+    await page.getByRole('option', { name: option, exact: true }).click();
+  };
+  /** The error text Mantine shows under an input (it is the input's aria-describedby target). */
+  const errorOf = async (input: Locator): Promise<string> => {
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    const ids = (await input.getAttribute('aria-describedby')) ?? '';
+    const texts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
+    return texts.join(' ');
+  };
+
+  it('custom fields: creates a number and a choice field, shows a bad key\'s error, edits and deletes', async () => {
+    await page.goto(`${charla.url}/settings/fields`);
+    await page.getByRole('tab', { name: 'Custom fields', selected: true }).waitFor();
+    await page.getByTestId('fields-empty').waitFor();
+    const form = page.getByTestId('field-form');
+
+    // A number field: the key follows the label until typed by hand.
+    await form.getByLabel(/^name/i).fill('Monthly spend');
+    expect(await form.getByLabel(/^key/i).inputValue()).toBe('monthly_spend');
+    await choose(form.getByLabel(/^type/i), 'Number');
+    await form.getByRole('button', { name: 'Create field' }).click();
+    const spend = page.getByTestId('field-row').and(page.locator('[data-key="monthly_spend"]'));
+    await spend.waitFor();
+    expect(await spend.textContent()).toContain('Number');
+    expect(await form.getByLabel(/^name/i).inputValue()).toBe('');
+
+    // A choice field with options typed into the options editor.
+    await form.getByLabel(/^name/i).fill('Plan');
+    await choose(form.getByLabel(/^type/i), 'One of a list');
+    const options = form.getByLabel(/^options/i);
+    for (const o of ['Basic', 'Pro', 'Enterprise']) {
+      await options.fill(o);
+      await options.press('Enter');
+    }
+    await form.getByRole('button', { name: 'Create field' }).click();
+    const plan = page.getByTestId('field-row').and(page.locator('[data-key="plan"]'));
+    await plan.waitFor();
+    for (const o of ['Basic', 'Pro', 'Enterprise']) await plan.getByText(o, { exact: true }).waitFor();
+
+    // The server has them, typed as chosen.
+    const fields = (await charla.api<{ data: Field[] }>('GET', '/api/v1/fields?entity=contact')).data;
+    expect(fields.map((f) => ({ key: f.key, type: f.type, options: f.options }))).toEqual([
+      { key: 'monthly_spend', type: 'number', options: null },
+      { key: 'plan', type: 'choice', options: ['Basic', 'Pro', 'Enterprise'] },
+    ]);
+
+    // A bad key: the server's explanation is shown on the key input, which gets the focus.
+    await form.getByLabel(/^name/i).fill('Birth date');
+    const key = form.getByLabel(/^key/i);
+    await key.fill('Birth Date!');
+    await form.getByRole('button', { name: 'Create field' }).click();
+    await eventually(async () => expect(await errorOf(key)).toMatch(/key: use lowercase letters, digits and _/));
+    expect(await key.evaluate((el) => el.matches(':focus'))).toBe(true);
+    // A taken key says so on the same input.
+    await key.fill('plan');
+    await form.getByRole('button', { name: 'Create field' }).click();
+    await eventually(async () => expect(await errorOf(key)).toMatch(/already exists/));
+    expect((await charla.api<{ data: Field[] }>('GET', '/api/v1/fields')).data).toHaveLength(2);
+    await screenshot(page, 'settings-fields');
+
+    // Edit: the label and the options can change (key and type cannot).
+    await plan.getByRole('button', { name: 'Edit Plan' }).click();
+    const editor = page.getByTestId('field-edit');
+    await editor.getByLabel(/^name/i).fill('Subscription plan');
+    const editOptions = editor.getByLabel(/^options/i);
+    await editOptions.fill('Free');
+    await editOptions.press('Enter');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => expect(await plan.textContent()).toMatch(/Subscription plan.*Free/));
+    expect((await charla.api<{ data: Field[] }>('GET', '/api/v1/fields')).data.find((f) => f.key === 'plan')).toMatchObject({ label: 'Subscription plan', options: ['Basic', 'Pro', 'Enterprise', 'Free'] });
+
+    // Delete asks first.
+    await spend.getByRole('button', { name: 'Delete Monthly spend' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/kept but hidden/).waitFor();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await spend.waitFor({ state: 'detached' });
+    expect((await charla.api<{ data: Field[] }>('GET', '/api/v1/fields')).data.map((f) => f.key)).toEqual(['plan']);
+  });
+
+  it('suppression list: a bad number shows the server\'s error; adds a number with who and when, then removes it', async () => {
+    await page.goto(`${charla.url}/settings/suppressions`);
+    await page.getByTestId('suppressions-empty').waitFor();
+    const form = page.getByTestId('suppression-form');
+    const number = form.getByLabel(/^number or bsuid/i);
+
+    await number.fill('12345');
+    await form.getByRole('button', { name: 'Add to the list' }).click();
+    await eventually(async () => expect(await errorOf(number)).toMatch(/identifier: .*give a phone number or a BSUID/));
+
+    // A national number with its country; the server stores the normalised wa_id.
+    await number.fill('699 11 22 33');
+    await form.getByLabel(/^country/i).fill('es');
+    await form.getByLabel(/^reason/i).fill('Pidió no recibir mensajes');
+    await form.getByRole('button', { name: 'Add to the list' }).click();
+    const row = page.getByTestId('suppression-row').and(page.locator('[data-identifier="34699112233"]'));
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('+34699112233');
+    expect(text).toContain('Pidió no recibir mensajes');
+    expect(text).toContain('Ana Admin');
+    expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await number.inputValue()).toBe('');
+    const stored = (await charla.api<{ data: Suppression[] }>('GET', '/api/v1/suppressions')).data;
+    expect(stored).toEqual([expect.objectContaining({ identifier: '34699112233', reason: 'Pidió no recibir mensajes', createdBy: adminId })]);
+    await screenshot(page, 'settings-suppressions');
+
+    await row.getByRole('button', { name: 'Remove +34699112233' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page.getByTestId('suppressions-empty').waitFor();
+    expect((await charla.api<{ data: Suppression[] }>('GET', '/api/v1/suppressions')).data).toEqual([]);
+  });
+
+  it('organizations: creates one, shows its contact count, and renames it', async () => {
+    await page.goto(`${charla.url}/settings/organizations`);
+    await page.getByTestId('orgs-empty').waitFor();
+    const form = page.getByTestId('org-form');
+    await form.getByLabel(/^name/i).fill('Ferretería López');
+    await form.getByLabel(/^web domain/i).fill('Ferreteria-Lopez.es');
+    await choose(form.getByLabel(/^type/i), 'Supplier');
+    await form.getByRole('button', { name: 'Create organization' }).click();
+    const row = page.getByTestId('org-row').filter({ hasText: 'Ferretería López' });
+    await row.waitFor();
+    const org = (await charla.api<{ data: Org[] }>('GET', '/api/v1/organizations')).data[0]!;
+    expect(org).toMatchObject({ name: 'Ferretería López', domain: 'ferreteria-lopez.es', kind: 'supplier', contacts: 0 });
+
+    // A contact linked elsewhere shows up in the count.
+    await charla.api('POST', '/api/v1/contacts', { name: 'Juan López', kind: 'supplier', organizationId: org.id });
+    await page.reload();
+    await eventually(async () => expect((await row.locator('td').allTextContents()).map((s) => s.trim())).toEqual(['Ferretería López', 'ferreteria-lopez.es', 'Supplier', '1', 'Edit']));
+
+    await row.getByRole('button', { name: 'Edit Ferretería López' }).click();
+    const editor = page.getByTestId('org-edit');
+    const name = editor.getByLabel(/^name/i);
+    expect(await name.evaluate((el) => el.matches(':focus'))).toBe(true);
+    await name.fill('Ferretería López e Hijos');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('org-row').filter({ hasText: 'Ferretería López e Hijos' }).waitFor();
+    expect((await charla.api<Org>('GET', `/api/v1/organizations/${org.id}`)).name).toBe('Ferretería López e Hijos');
+
+    await screenshot(page, 'settings-organizations');
+    await page.getByLabel(/^search by name/i).fill('zz');
+    await page.getByText('No organization name starts with "zz".').waitFor();
+  });
+
+  it('speaks Spanish to a Spanish-speaking admin', async () => {
+    const es = await newPage(browser, 'es');
+    await signIn(es.page, charla.url, ADMIN_ES.email, ADMIN_ES.password);
+    await es.page.goto(`${charla.url}/settings/suppressions`);
+    await es.page.getByRole('tab', { name: 'Lista de exclusión', selected: true }).waitFor();
+    await es.page.getByRole('tab', { name: 'Campos personalizados' }).waitFor();
+    await es.page.getByRole('button', { name: 'Añadir a la lista' }).waitFor();
+    await es.context.close();
+  });
+});

@@ -1,0 +1,102 @@
+// Settings-side CRM APIs: custom field definitions, the suppression list and organizations.
+// Query keys share their first element with the contact screens' ('fields', 'organizations') so a
+// change made here also refreshes what those screens have cached.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client.ts';
+
+/** The types src/core/fields.ts accepts (FIELD_TYPES). */
+export const FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'choice', 'multi_choice', 'phone', 'email', 'url'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export const FIELD_ENTITIES = ['contact', 'organization'] as const;
+export type FieldEntity = (typeof FIELD_ENTITIES)[number];
+export const ORGANIZATION_KINDS = ['customer', 'supplier', 'partner', 'other'] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+export const hasOptions = (type: string): boolean => type === 'choice' || type === 'multi_choice';
+
+export interface CustomField {
+  id: string;
+  entity: FieldEntity;
+  key: string;
+  label: string;
+  type: FieldType;
+  options: string[] | null;
+  required: boolean;
+  createdAt: string;
+}
+
+export interface NewField {
+  entity: FieldEntity;
+  key: string;
+  label: string;
+  type: FieldType;
+  options?: string[] | null;
+  required?: boolean;
+}
+
+/** What PATCH /fields/:id lets you change (key, type and entity are fixed once created). */
+export interface FieldPatch {
+  label?: string;
+  options?: string[] | null;
+  required?: boolean;
+}
+
+export interface Suppression {
+  id: string;
+  /** wa_id digits or a BSUID */
+  identifier: string;
+  reason: string | null;
+  /** A user id, "api" for the API token, or null for older entries. */
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface NewSuppression {
+  identifier: string;
+  reason?: string;
+  defaultCountry?: string;
+}
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  domain: string | null;
+  kind: OrganizationKind;
+  /** Contacts linked to it (merged ones excluded). */
+  contacts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrganizationInput {
+  name: string;
+  domain?: string | null;
+  kind?: OrganizationKind;
+}
+
+/** A mutation that refreshes everything under the given query-key prefixes once it succeeds. */
+function useChange<T, R = unknown>(fn: (body: T) => Promise<R>, prefixes: string[][]) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => prefixes.forEach((k) => void qc.invalidateQueries({ queryKey: k })) });
+}
+
+export function useFieldDefinitions(entity: FieldEntity) {
+  return useQuery({ queryKey: ['fields', 'admin', entity], queryFn: () => api.get<{ data: CustomField[] }>('/api/v1/fields', { entity }) });
+}
+export const useCreateField = () => useChange((b: NewField) => api.post<CustomField>('/api/v1/fields', b), [['fields']]);
+export const useUpdateField = () => useChange((b: { id: string; patch: FieldPatch }) => api.patch<CustomField>(`/api/v1/fields/${b.id}`, b.patch), [['fields']]);
+export const useDeleteField = () => useChange((id: string) => api.del(`/api/v1/fields/${id}`), [['fields']]);
+
+export function useSuppressions() {
+  return useQuery({ queryKey: ['suppressions'], queryFn: () => api.get<{ data: Suppression[] }>('/api/v1/suppressions') });
+}
+// Suppressing changes who campaigns may reach, so audiences are refreshed too.
+export const useAddSuppression = () => useChange((b: NewSuppression) => api.post<Suppression>('/api/v1/suppressions', b), [['suppressions'], ['campaigns']]);
+export const useRemoveSuppression = () => useChange((id: string) => api.del(`/api/v1/suppressions/${id}`), [['suppressions'], ['campaigns']]);
+
+export function useOrganizationList(q: string) {
+  return useQuery({ queryKey: ['organizations', 'admin', q], queryFn: () => api.get<{ data: OrganizationRow[] }>('/api/v1/organizations', { q }), placeholderData: (prev) => prev });
+}
+export const useCreateOrganization = () => useChange((b: OrganizationInput) => api.post<OrganizationRow>('/api/v1/organizations', b), [['organizations']]);
+export const useUpdateOrganization = () =>
+  useChange((b: { id: string; patch: Partial<OrganizationInput> }) => api.patch<OrganizationRow>(`/api/v1/organizations/${b.id}`, b.patch), [['organizations']]);
