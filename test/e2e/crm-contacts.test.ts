@@ -103,6 +103,36 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await eventually(async () => expect(await page.getByTestId('saved-segment').count()).toBe(0));
   });
 
+  it('copies a customer\'s message into a custom field from the conversation, and a value the field refuses says why', async () => {
+    await charla.api('POST', '/api/v1/fields', { entity: 'contact', key: 'empresa', label: 'Empresa', type: 'text' });
+    await charla.api('POST', '/api/v1/fields', { entity: 'contact', key: 'visitas', label: 'Visitas', type: 'number' });
+    const persona = (await charla.sandbox<{ data: { id: string; wa_id: string }[] }>('GET', '/_sandbox/personas')).data[2]!;
+    await charla.sandbox('POST', `/_sandbox/personas/${persona.id}/messages`, { type: 'text', text: { body: 'Ferretería López S.L.' } });
+    let conv: { id: string; contact: { id: string; waId: string | null } } | undefined;
+    await eventually(async () => {
+      const list = await charla.api<{ data: { id: string; contact: { id: string; waId: string | null } }[] }>('GET', '/api/v1/inbox/conversations?view=all&state=open&limit=100');
+      conv = list.data.find((c) => c.contact.waId === persona.wa_id);
+      expect(conv).toBeDefined();
+    });
+    await page.goto(`${charla.url}/inbox/${conv!.id}`);
+    const message = page.getByTestId('message').filter({ hasText: 'Ferretería López S.L.' });
+    await message.getByTestId('copy-to-field').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Field').click();
+    await page.getByRole('option', { name: 'Visitas' }).click();
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    // A number field refuses the company name, and the dialog says so; nothing is stored.
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toMatch(/visitas/i);
+    await screenshot(page, 'copy-to-field');
+    expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields.visitas).toBeUndefined();
+    await dialog.getByLabel('Field').click();
+    await page.getByRole('option', { name: 'Empresa' }).click();
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied into “Empresa”').waitFor();
+    expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields.empresa).toBe('Ferretería López S.L.');
+  });
+
   it('an agent may filter but not save segments, and cannot open the duplicates', async () => {
     await charla.api('POST', '/api/v1/segments', { name: 'Customers', filter: 'kind = customer' });
     const agent = await newPage(browser, 'en');

@@ -168,3 +168,15 @@ export function useMergeContacts() {
     },
   });
 }
+
+/** "Copy this message into field X": the server takes the message's text and validates it as that field's type. */
+export function useCopyMessageToField(contactId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { messageId: string; field: string }) => api.post<ContactView>(`/api/v1/contacts/${contactId}/fields/from-message`, body),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: contactKeys.one(contactId) });
+      void qc.invalidateQueries({ queryKey: ['contacts'] });
+    },
+  });
+}

@@ -626,6 +626,13 @@ export const en = {
   'settings.orgs.create': 'Create organization',
   'settings.suppressions.reasonHelp': 'Optional, e.g. what the person said.',
   // — contacts: saved segments, duplicates and merge —
+  'msg.copyToField': 'Copy to field',
+  'copyField.title': 'Copy into a contact field',
+  'copyField.field': 'Field',
+  'copyField.choose': 'Choose a custom field',
+  'copyField.noFields': 'This workspace has no custom fields for contacts yet: an admin can add them in Settings → Custom fields.',
+  'copyField.copy': 'Copy',
+  'copyField.done': 'Copied into “{field}”',
   'segments.saved': 'Saved segments',
   'segments.none': 'None yet: write a filter below and save it to reuse it here and in campaigns.',
   'segments.saveAs': 'Save as segment…',

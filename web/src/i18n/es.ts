@@ -628,6 +628,13 @@ export const es: Record<MessageKey, string> = {
   'settings.orgs.create': 'Crear organización',
   'settings.suppressions.reasonHelp': 'Opcional, p. ej. lo que dijo la persona.',
   // — contacts: saved segments, duplicates and merge —
+  'msg.copyToField': 'Copiar a un campo',
+  'copyField.title': 'Copiar en un campo del contacto',
+  'copyField.field': 'Campo',
+  'copyField.choose': 'Elige un campo personalizado',
+  'copyField.noFields': 'Este espacio aún no tiene campos personalizados de contacto: un administrador puede añadirlos en Ajustes → Campos personalizados.',
+  'copyField.copy': 'Copiar',
+  'copyField.done': 'Copiado en «{field}»',
   'segments.saved': 'Segmentos guardados',
   'segments.none': 'Aún no hay: escribe un filtro abajo y guárdalo para reutilizarlo aquí y en las campañas.',
   'segments.saveAs': 'Guardar como segmento…',

@@ -203,15 +203,34 @@ function ContentView({ m }: { m: Message }) {
   }
 }
 
+/**
+ * The text "copy this message into a field" takes from a customer's message, as the server does: a text's body,
+ * a button or list reply's title, a media caption. null when there is none (media alone, location, reaction).
+ */
+export function copyableText(m: Pick<Message, 'type' | 'content' | 'direction'>): string | null {
+  if (m.direction !== 'in') return null;
+  const c = rec(m.content) ?? {};
+  const interactive = rec(c.interactive);
+  return (
+    str(rec(c.text)?.body) ??
+    str(rec(c.button)?.text) ??
+    str(rec(interactive?.button_reply)?.title) ??
+    str(rec(interactive?.list_reply)?.title) ??
+    str(rec(c[m.type])?.caption)
+  );
+}
+
 export interface BubbleProps {
   m: Message;
   quoted?: Message | null | undefined;
   quotedText?: string | null | undefined;
   reactions?: string[] | undefined;
   onRetry?: ((m: Message) => void) | undefined;
+  /** Offered on customers' messages that carry text. */
+  onCopyToField?: ((m: Message) => void) | undefined;
 }
 
-export function MessageBubble({ m, quoted, quotedText, reactions, onRetry }: BubbleProps) {
+export function MessageBubble({ m, quoted, quotedText, reactions, onRetry, onCopyToField }: BubbleProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const failed = m.status === 'failed';
@@ -233,6 +252,11 @@ export function MessageBubble({ m, quoted, quotedText, reactions, onRetry }: Bub
       <ContentView m={m} />
       {reactions && reactions.length > 0 && <div className="reactions" aria-label={t('msg.reaction', { emoji: reactions.join(' ') })}>{reactions.join(' ')}</div>}
       <div className="bubble-meta">
+        {onCopyToField && copyableText(m) !== null && (
+          <Button size="compact-xs" variant="subtle" color="gray" mr="auto" onClick={() => onCopyToField(m)} data-testid="copy-to-field">
+            {t('msg.copyToField')}
+          </Button>
+        )}
         {m.author && <span>{m.author.name} ·</span>}
         <time dateTime={m.at} title={i18n.dateTime(m.at)}>{i18n.time(m.at)}</time>
         {m.direction === 'out' && <Ticks m={m} />}

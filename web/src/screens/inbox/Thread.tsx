@@ -13,6 +13,7 @@ import { Composer, type Outgoing } from './Composer.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { ThreadActions } from './ThreadActions.tsx';
 import { ContactPanel } from './ContactPanel.tsx';
+import { CopyToFieldDialog } from './CopyToFieldDialog.tsx';
 
 interface Pending {
   tempId: string;
@@ -69,6 +70,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const timeline = useTimeline(conversationId);
   const markRead = useMarkRead(conversationId);
   const [pending, setPending] = useState<Pending[]>([]);
+  const [copying, setCopying] = useState<Message | null>(null);
   const now = useNow(5000);
   const scrollRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -229,6 +231,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
                 quotedText={it.replyPreview}
                 reactions={it.reactionEmojis ?? reactions.get(it.id)}
                 onRetry={it.direction === 'out' ? retryFailed : undefined}
+                onCopyToField={setCopying}
               />
             );
           })}
@@ -263,6 +266,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
       <aside className="contact-panel" aria-label={t('contact.title')}>
         <ContactPanel contactId={c.contactId} />
       </aside>
+      {copying && <CopyToFieldDialog contactId={c.contactId} message={copying} onClose={() => setCopying(null)} />}
     </>
   );
 }

@@ -1,0 +1,47 @@
+// "Copy this message into field X": a customer wrote their e-mail, address or company in the chat; the agent
+// files it in one of the contact's custom fields without retyping. The server checks the value against the
+// field's type (a number field refuses "tomorrow") and says why.
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useCopyMessageToField, useFields } from '../../api/contacts.ts';
+import type { Message } from '../../api/types.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { errorText } from '../../components/Problems.tsx';
+import { copyableText } from './MessageBubble.tsx';
+
+export function CopyToFieldDialog({ contactId, message, onClose }: { contactId: string; message: Message; onClose: () => void }) {
+  const { t } = useI18n();
+  const fields = useFields();
+  const copy = useCopyMessageToField(contactId);
+  const [field, setField] = useState<string | null>(null);
+  const options = (fields.data?.data ?? []).filter((f) => f.entity === 'contact').map((f) => ({ value: f.key, label: f.label }));
+  const label = options.find((o) => o.value === field)?.label ?? field ?? '';
+  const run = () =>
+    field &&
+    copy.mutate({ messageId: message.id, field }, {
+      onSuccess: () => {
+        notifications.show({ message: t('copyField.done', { field: label }), color: 'green' });
+        onClose();
+      },
+    });
+  return (
+    <Modal opened onClose={onClose} title={t('copyField.title')}>
+      <Stack>
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} className="bubble bubble-in" data-testid="copy-source">
+          {copyableText(message)}
+        </Text>
+        {fields.isSuccess && options.length === 0 ? (
+          <Text size="sm" c="dimmed">{t('copyField.noFields')}</Text>
+        ) : (
+          <Select label={t('copyField.field')} placeholder={t('copyField.choose')} data={options} value={field} onChange={(v) => { copy.reset(); setField(v); }} searchable data-autofocus />
+        )}
+        {copy.error && <Alert color="red" role="alert">{errorText(copy.error, t('app.error'))}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('app.cancel')}</Button>
+          <Button onClick={run} disabled={!field} loading={copy.isPending}>{t('copyField.copy')}</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
