@@ -184,6 +184,33 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
     await page.getByText('No organization name starts with "zz".').waitFor();
   });
 
+  it('opt-out keywords: edits the Spanish confirmation, and a customer who writes BAJA gets it', async () => {
+    await page.goto(`${charla.url}/settings/keywords`);
+    const confirmation = page.getByLabel('After an opt-out (Spanish)');
+    await confirmation.waitFor();
+    expect(await confirmation.inputValue()).toMatch(/no te enviaremos/);
+    await confirmation.fill('Te dimos de baja. Escribe ALTA para volver.');
+    await page.getByLabel('After an opt-out (Portuguese)').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').waitFor();
+    const stored = await charla.api<{ confirmations: { optOut: Record<string, string> } }>('GET', '/api/v1/settings/consent-keywords');
+    expect(stored.confirmations.optOut.es).toBe('Te dimos de baja. Escribe ALTA para volver.');
+    expect(stored.confirmations.optOut.pt).toBeUndefined(); // emptied: Portuguese speakers get the Spanish text
+    expect(stored.confirmations.optOut.en).toMatch(/promotional/);
+
+    // A customer with a Spanish-speaking number opts out and receives the new text inside the window.
+    const personas = (await charla.sandbox<{ data: { id: string; wa_id: string }[] }>('GET', '/_sandbox/personas')).data;
+    const p = personas.find((x) => /^(34|52|54|57)/.test(x.wa_id))!;
+    await charla.sandbox('POST', `/_sandbox/personas/${p.id}/messages`, { type: 'text', text: { body: 'BAJA' } });
+    await eventually(async () => {
+      const contacts = await charla.api<{ data: { id: string; waId: string | null }[] }>('GET', `/api/v1/contacts?q=%2B${p.wa_id}`);
+      const id = contacts.data.find((c) => c.waId === p.wa_id)?.id;
+      expect(id).toBeDefined();
+      const history = await charla.api<{ data: { direction: string; content: { text?: { body?: string } } }[] }>('GET', `/api/v1/contacts/${id}/messages`);
+      expect(history.data.filter((m) => m.direction === 'out').map((m) => m.content.text?.body)).toContain('Te dimos de baja. Escribe ALTA para volver.');
+    }, 15_000);
+  });
+
   it('speaks Spanish to a Spanish-speaking admin', async () => {
     const es = await newPage(browser, 'es');
     await signIn(es.page, charla.url, ADMIN_ES.email, ADMIN_ES.password);

@@ -241,22 +241,48 @@ interface Keywords {
   confirmations: { optOut: Record<string, string>; optIn: Record<string, string> };
 }
 
+/** Languages offered for the confirmations: ours, Portuguese (a default keyword language), and any already stored. */
+const CONFIRMATION_LANGS = ['es', 'en', 'pt'];
+
 export function KeywordsSection() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const q = useQuery({ queryKey: ['consent-keywords'], queryFn: () => api.get<Keywords>('/api/v1/settings/consent-keywords') });
   const save = useSave((b: Keywords) => api.put('/api/v1/settings/consent-keywords', b), [['consent-keywords']]);
-  const [draft, setDraft] = useState<{ optOut: string; optIn: string } | null>(null);
+  const [draft, setDraft] = useState<{ optOut: string; optIn: string; confirmations: Keywords['confirmations'] } | null>(null);
   if (q.error) return <ErrorMessage error={q.error} />;
   if (!q.data) return null;
-  const d = draft ?? { optOut: q.data.optOut.join(', '), optIn: q.data.optIn.join(', ') };
+  const d = draft ?? { optOut: q.data.optOut.join(', '), optIn: q.data.optIn.join(', '), confirmations: q.data.confirmations };
   const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const langs = [...new Set([...CONFIRMATION_LANGS, ...Object.keys(d.confirmations.optOut), ...Object.keys(d.confirmations.optIn)])];
+  const names = new Intl.DisplayNames([lang], { type: 'language' });
+  const setConfirmation = (kind: 'optOut' | 'optIn', l: string, text: string) =>
+    setDraft({ ...d, confirmations: { ...d.confirmations, [kind]: { ...d.confirmations[kind], [l]: text } } });
+  // An emptied language is dropped: the customer then gets the Spanish text, else the English one, else none.
+  const cleaned = (table: Record<string, string>) => Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
   return (
     <Stack maw={700}>
       <Textarea label={t('settings.keywords.optOut')} description={t('settings.keywords.help')} value={d.optOut} onChange={(e) => setDraft({ ...d, optOut: e.currentTarget.value })} autosize />
       <Textarea label={t('settings.keywords.optIn')} value={d.optIn} onChange={(e) => setDraft({ ...d, optIn: e.currentTarget.value })} autosize />
+      <Text size="sm" fw={600} mt="sm">{t('settings.keywords.confirmations')}</Text>
+      <Text size="sm" c="dimmed">{t('settings.keywords.confirmationsHelp')}</Text>
+      {langs.map((l) => (
+        <SimpleGrid key={l} cols={{ base: 1, sm: 2 }}>
+          <Textarea label={t('settings.keywords.confirmOut', { language: names.of(l) ?? l })} value={d.confirmations.optOut[l] ?? ''} maxLength={1024} autosize
+            onChange={(e) => setConfirmation('optOut', l, e.currentTarget.value)} />
+          <Textarea label={t('settings.keywords.confirmIn', { language: names.of(l) ?? l })} value={d.confirmations.optIn[l] ?? ''} maxLength={1024} autosize
+            onChange={(e) => setConfirmation('optIn', l, e.currentTarget.value)} />
+        </SimpleGrid>
+      ))}
       <Problem error={save.error} />
       {save.isSuccess && <Text c="teal" size="sm">{t('app.saved')}</Text>}
-      <Group><Button onClick={() => save.mutate({ ...q.data, optOut: split(d.optOut), optIn: split(d.optIn) })} loading={save.isPending}>{t('app.save')}</Button></Group>
+      <Group>
+        <Button
+          onClick={() => save.mutate({ optOut: split(d.optOut), optIn: split(d.optIn), confirmations: { optOut: cleaned(d.confirmations.optOut), optIn: cleaned(d.confirmations.optIn) } })}
+          loading={save.isPending}
+        >
+          {t('app.save')}
+        </Button>
+      </Group>
     </Stack>
   );
 }
