@@ -629,6 +629,7 @@ export const en = {
   'settings.orgs.new': 'New organization',
   'settings.orgs.create': 'Create organization',
   'settings.suppressions.reasonHelp': 'Optional, e.g. what the person said.',
+  // — organizations —
   // — contacts: saved segments, duplicates and merge —
   'msg.copyToField': 'Copy to field',
   'copyField.title': 'Copy into a contact field',

@@ -631,6 +631,7 @@ export const es: Record<MessageKey, string> = {
   'settings.orgs.new': 'Nueva organización',
   'settings.orgs.create': 'Crear organización',
   'settings.suppressions.reasonHelp': 'Opcional, p. ej. lo que dijo la persona.',
+  // — organizations —
   // — contacts: saved segments, duplicates and merge —
   'msg.copyToField': 'Copiar a un campo',
   'copyField.title': 'Copiar en un campo del contacto',
