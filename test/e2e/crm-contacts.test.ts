@@ -95,7 +95,29 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await eventually(async () => expect(await savedButton('Leads').getByTestId('saved-segment-count').textContent()).toBe('1'));
   });
 
+  it('merges a record the automatic check cannot see from the contact page, and the merged one points to it', async () => {
+    const keep = await charla.api<ContactView>('POST', '/api/v1/contacts', { name: 'Carlos Díaz', phone: '+34 611 000 010', kind: 'customer' });
+    const other = await charla.api<ContactView>('POST', '/api/v1/contacts', { name: 'Carlos D. (tienda)', phone: '+34 611 000 011', kind: 'lead', tags: ['tienda'] });
+    await page.goto(`${charla.url}/contacts/${keep.id}`);
+    await page.getByTestId('contact-page').waitFor();
+    const search = page.getByTestId('merge-search');
+    await search.fill('Carlos D');
+    await page.getByRole('option', { name: /Carlos D\. \(tienda\)/ }).click();
+    // The record itself is never offered.
+    expect(await page.getByRole('option', { name: /Carlos Díaz/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Merge into this contact…' }).click();
+    await page.getByRole('dialog').getByText('will be merged into “Carlos Díaz”').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Merge', exact: true }).click();
+    await eventually(async () => expect((await charla.api<ContactView>('GET', `/api/v1/contacts/${other.id}`)).mergedInto).toBe(keep.id));
+    expect((await charla.api<ContactView>('GET', `/api/v1/contacts/${keep.id}`)).tags).toEqual(['tienda']);
+    // The merged record's page says where its history went.
+    await page.goto(`${charla.url}/contacts/${other.id}`);
+    await page.getByTestId('merged-banner').getByRole('link', { name: 'Open that contact' }).click();
+    await eventually(async () => expect(page.url()).toContain(keep.id));
+  });
+
   it('deletes a segment after asking', async () => {
+    await page.goto(`${charla.url}/contacts`);
     await savedButton('Leads').click();
     await page.getByRole('button', { name: 'Delete “Leads”' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();

@@ -180,3 +180,13 @@ export function useCopyMessageToField(contactId: string) {
     },
   });
 }
+
+/** A short list of contacts matching a name, number or e-mail, for pickers. */
+export function useContactSearch(q: string) {
+  return useQuery({
+    queryKey: ['contacts', 'search', q],
+    queryFn: ({ signal }) => api.get<{ data: ContactView[] }>('/api/v1/contacts', { q, limit: 10 }, signal),
+    enabled: q.trim().length >= 2,
+    placeholderData: (prev) => prev,
+  });
+}

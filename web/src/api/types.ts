@@ -160,6 +160,8 @@ export interface ContactView {
   timeZone: string | null;
   fields: Record<string, unknown>;
   tags: string[];
+  /** Set once this record was merged into another (the record kept). */
+  mergedInto: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -631,6 +631,14 @@ export const en = {
   'settings.suppressions.reasonHelp': 'Optional, e.g. what the person said.',
   // — organizations —
   // — contacts: saved segments, duplicates and merge —
+  'contact.mergedInto': 'This record was merged into another contact, which now holds its history.',
+  'contact.mergedOpen': 'Open that contact',
+  'mergeCard.title': 'Merge a duplicate into this contact',
+  'mergeCard.help': 'For the same person under another number or e-mail. Its messages, conversations, tags, consents and fields move here.',
+  'mergeCard.search': 'Find the other record (name, number or e-mail)',
+  'mergeCard.nothing': 'No other contact matches',
+  'mergeCard.merge': 'Merge into this contact…',
+  'mergeCard.confirm': '“{other}” will be merged into “{here}”, with all its history. It leaves the lists; this cannot be undone.',
   'msg.copyToField': 'Copy to field',
   'copyField.title': 'Copy into a contact field',
   'copyField.field': 'Field',

@@ -633,6 +633,14 @@ export const es: Record<MessageKey, string> = {
   'settings.suppressions.reasonHelp': 'Opcional, p. ej. lo que dijo la persona.',
   // — organizations —
   // — contacts: saved segments, duplicates and merge —
+  'contact.mergedInto': 'Este registro se fusionó en otro contacto, que ahora conserva su historial.',
+  'contact.mergedOpen': 'Abrir ese contacto',
+  'mergeCard.title': 'Fusionar un duplicado en este contacto',
+  'mergeCard.help': 'Para la misma persona con otro número o correo. Sus mensajes, conversaciones, etiquetas, consentimientos y campos pasan a este.',
+  'mergeCard.search': 'Busca el otro registro (nombre, número o correo)',
+  'mergeCard.nothing': 'Ningún otro contacto coincide',
+  'mergeCard.merge': 'Fusionar en este contacto…',
+  'mergeCard.confirm': '«{other}» se fusionará en «{here}», con todo su historial. Deja de aparecer en las listas; no se puede deshacer.',
   'msg.copyToField': 'Copiar a un campo',
   'copyField.title': 'Copiar en un campo del contacto',
   'copyField.field': 'Campo',

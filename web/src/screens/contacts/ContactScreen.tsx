@@ -1,11 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, Center, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Center, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { AnchorLink } from '../../components/links.tsx';
 import { useConsents, useContact, useContactHistory, useFields, useOrganizations, useRecordConsent, useUpdateContact } from '../../api/contacts.ts';
 import type { ContactDetail, FieldDef } from '../../api/types.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 import { ContactSummary } from './ContactSummary.tsx';
 import { previewText } from '../inbox/MessageBubble.tsx';
+import { MergeCard } from './MergeCard.tsx';
+import { useSession } from '../../session.tsx';
 
 function EditContact({ contact }: { contact: ContactDetail }) {
   const { t } = useI18n();
@@ -133,16 +136,29 @@ function History({ contactId }: { contactId: string }) {
 
 export function ContactScreen({ contactId }: { contactId: string }) {
   const contact = useContact(contactId);
+  const { role } = useSession();
+  const { t } = useI18n();
   if (contact.error) return <ErrorMessage error={contact.error} onRetry={() => void contact.refetch()} />;
   if (!contact.data) return <Center p="xl"><Loader /></Center>;
+  const merged = contact.data.mergedInto;
   return (
     <Grid p="md" data-testid="contact-page">
+      {merged && (
+        <Grid.Col span={12}>
+          <Alert color="yellow" data-testid="merged-banner">
+            {t('contact.mergedInto')}{' '}
+            <AnchorLink to="/contacts/$contactId" params={{ contactId: merged }}>{t('contact.mergedOpen')}</AnchorLink>
+          </Alert>
+        </Grid.Col>
+      )}
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Card withBorder><ContactSummary contact={contact.data} /></Card>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack>
           <EditContact key={contact.data.updatedAt} contact={contact.data} />
+          {/* Merging is for supervisors and up (contacts.merge), and a merged record is only a pointer now. */}
+          {role !== null && role !== 'agent' && !contact.data.mergedInto && <MergeCard contact={contact.data} />}
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
