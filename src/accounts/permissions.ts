@@ -24,7 +24,7 @@ export const PERMISSIONS = [
   // CRM
   'contacts.read', // contacts, organizations, tags, field definitions, consent history
   'contacts.edit', // create and edit basic fields, tags
-  'contacts.merge', // duplicates and merge (and deletion when it exists)
+  'contacts.merge', // duplicates and merge, deleting organizations (and contacts when that exists)
   'contacts.export',
   'contacts.import',
   'consent.write', // record an opt-in/opt-out with evidence
@@ -160,6 +160,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/organizations': 'contacts.edit',
   'GET /api/v1/organizations/:id': 'contacts.read',
   'PATCH /api/v1/organizations/:id': 'contacts.edit',
+  // deleting unlinks every contact of it: like merging, not for agents
+  'DELETE /api/v1/organizations/:id': 'contacts.merge',
   'GET /api/v1/fields': 'contacts.read',
   'POST /api/v1/fields': 'settings.fields',
   'PATCH /api/v1/fields/:id': 'settings.fields',

@@ -93,6 +93,8 @@ function identityFrom(input: ContactInput): Partial<typeof contacts.$inferInsert
 async function checkRefs(db: Db, input: ContactInput): Promise<void> {
   if (input.email && !EMAIL.test(input.email)) throw new HttpError(400, 'invalid_email', `email: "${input.email}" is not an e-mail address.`, { field: 'email' });
   if (input.organizationId) {
+    // A friendly error first; the foreign key (migration 0010) is what keeps a concurrent delete from leaving a
+    // dangling link.
     const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, input.organizationId));
     if (!org) throw new HttpError(400, 'unknown_organization', `organizationId: no organization ${input.organizationId}. Create it first (POST /api/v1/organizations).`, { field: 'organizationId' });
   }

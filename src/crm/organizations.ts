@@ -55,6 +55,22 @@ export async function updateOrganization(ctx: AppContext, id: string, patch: { n
   return organizationView(row!);
 }
 
+/**
+ * Delete an organization. Its contacts stay: they are unlinked in the same transaction (merged
+ * tombstones too, so no record points at a missing organization). Returns how many were unlinked.
+ */
+export async function deleteOrganization(ctx: AppContext, id: string): Promise<{ unlinked: number }> {
+  return ctx.store.db.transaction(async (tx) => {
+    const [current] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id)).for('update');
+    if (!current) throw new HttpError(404, 'organization_not_found', `No organization ${id}.`);
+    // Unlinked here so the contacts' updated_at moves; the foreign key (ON DELETE SET NULL) catches any link a
+    // concurrent edit or import adds before the delete commits.
+    const unlinked = await tx.update(contacts).set({ organizationId: null, updatedAt: ctx.clock.now() }).where(eq(contacts.organizationId, id)).returning({ id: contacts.id });
+    await tx.delete(organizations).where(eq(organizations.id, id));
+    return { unlinked: unlinked.length };
+  });
+}
+
 export async function listOrganizations(db: Db, q?: string) {
   const rows = await db
     .select({ o: organizations, contacts: sql<number>`(select count(*)::int from contacts c where c.organization_id = "organizations"."id" and c.merged_into is null)` })

@@ -10,7 +10,7 @@ import {
   mergeContactRecords, updateContact,
 } from './contacts.ts';
 import { createField, deleteField, listFields, updateField } from './fields.ts';
-import { createOrganization, listOrganizations, ORGANIZATION_KINDS, organizationDetail, updateOrganization } from './organizations.ts';
+import { createOrganization, deleteOrganization, listOrganizations, ORGANIZATION_KINDS, organizationDetail, updateOrganization } from './organizations.ts';
 import { addSuppression, listSuppressions, removeSuppression } from './suppressions.ts';
 import { listTags, tagContact, untagContact } from './tags.ts';
 import type { SQL } from 'drizzle-orm';
@@ -170,6 +170,10 @@ export const crmRoutes: FastifyPluginAsyncZod<CrmRouteOptions> = async (app, { c
   app.patch('/api/v1/organizations/:id', { schema: { tags: ['organizations'], summary: 'Edit an organization', params: id, body: orgBody.partial() } }, async (request) =>
     updateOrganization(ctx, request.params.id, request.body),
   );
+  app.delete('/api/v1/organizations/:id', { schema: { tags: ['organizations'], summary: 'Delete an organization (its contacts are kept, unlinked)', params: id } }, async (request, reply) => {
+    await deleteOrganization(ctx, request.params.id);
+    reply.status(204);
+  });
 
   const entity = z.enum(['contact', 'organization']);
   app.get('/api/v1/fields', { schema: { tags: ['fields'], summary: 'Custom field definitions', querystring: z.object({ entity: entity.optional() }) } }, async (request) => ({

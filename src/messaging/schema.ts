@@ -11,8 +11,11 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { FOLD_FROM, FOLD_TO } from '../core/segments/predicate.ts';
+// A cycle (crm/schema.ts references contacts too), safe because drizzle resolves references lazily.
+import { organizations } from '../crm/schema.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -50,7 +53,8 @@ export const contacts = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** Set on the record that was merged into another (kept for history; hidden from lists). */
     mergedInto: uuid('merged_into'),
-    organizationId: uuid('organization_id'),
+    /** Deleting an organization unlinks its contacts (migration 0010). */
+    organizationId: uuid('organization_id').references((): AnyPgColumn => organizations.id, { onDelete: 'set null' }),
     /** The user who owns the relationship (users arrive with the web app). */
     ownerId: uuid('owner_id'),
     createdAt: ts('created_at').notNull().defaultNow(),

@@ -1,4 +1,5 @@
-// Settings → custom fields, suppression list and organizations, in real Chromium against the real server.
+// Settings → custom fields, suppression list and opt-out confirmations, in real Chromium against the real server
+// (organizations have their own screens: organizations.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildWeb, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
@@ -9,7 +10,6 @@ const ADMIN_ES = { email: 'eva.admin@example.com', password: 'admin-pass-456' };
 
 interface Field { key: string; label: string; type: string; options: string[] | null }
 interface Suppression { id: string; identifier: string; reason: string | null; createdBy: string | null }
-interface Org { id: string; name: string; domain: string | null; kind: string; contacts: number }
 
 describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
   let charla: Charla;
@@ -152,36 +152,13 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
     expect((await charla.api<{ data: Suppression[] }>('GET', '/api/v1/suppressions')).data).toEqual([]);
   });
 
-  it('organizations: creates one, shows its contact count, and renames it', async () => {
+  it('the old Settings → Organizations address leads to the Organizations screen', async () => {
     await page.goto(`${charla.url}/settings/organizations`);
-    await page.getByTestId('orgs-empty').waitFor();
-    const form = page.getByTestId('org-form');
-    await form.getByLabel(/^name/i).fill('Ferretería López');
-    await form.getByLabel(/^web domain/i).fill('Ferreteria-Lopez.es');
-    await choose(form.getByLabel(/^type/i), 'Supplier');
-    await form.getByRole('button', { name: 'Create organization' }).click();
-    const row = page.getByTestId('org-row').filter({ hasText: 'Ferretería López' });
-    await row.waitFor();
-    const org = (await charla.api<{ data: Org[] }>('GET', '/api/v1/organizations')).data[0]!;
-    expect(org).toMatchObject({ name: 'Ferretería López', domain: 'ferreteria-lopez.es', kind: 'supplier', contacts: 0 });
-
-    // A contact linked elsewhere shows up in the count.
-    await charla.api('POST', '/api/v1/contacts', { name: 'Juan López', kind: 'supplier', organizationId: org.id });
-    await page.reload();
-    await eventually(async () => expect((await row.locator('td').allTextContents()).map((s) => s.trim())).toEqual(['Ferretería López', 'ferreteria-lopez.es', 'Supplier', '1', 'Edit']));
-
-    await row.getByRole('button', { name: 'Edit Ferretería López' }).click();
-    const editor = page.getByTestId('org-edit');
-    const name = editor.getByLabel(/^name/i);
-    expect(await name.evaluate((el) => el.matches(':focus'))).toBe(true);
-    await name.fill('Ferretería López e Hijos');
-    await editor.getByRole('button', { name: 'Save' }).click();
-    await page.getByTestId('org-row').filter({ hasText: 'Ferretería López e Hijos' }).waitFor();
-    expect((await charla.api<Org>('GET', `/api/v1/organizations/${org.id}`)).name).toBe('Ferretería López e Hijos');
-
-    await screenshot(page, 'settings-organizations');
-    await page.getByLabel(/^search by name/i).fill('zz');
-    await page.getByText('No organization name starts with "zz".').waitFor();
+    await page.waitForURL(/\/organizations$/);
+    await page.getByTestId('organizations-page').waitFor();
+    await page.goto(`${charla.url}/settings/fields`);
+    await page.getByRole('tab', { name: 'Custom fields', selected: true }).waitFor();
+    expect(await page.getByRole('tab', { name: 'Organizations', exact: true }).count()).toBe(0);
   });
 
   it('opt-out keywords: edits the Spanish confirmation, and a customer who writes BAJA gets it', async () => {

@@ -17,7 +17,7 @@ import { migrateStore, migrationsFolder } from '../../src/store/migrate.ts';
 import { contacts } from '../../src/messaging/schema.ts';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 
-/** The migrations folder as it was when 0006 was the newest. */
+/** The migrations folder as it was when migration `lastIdx` was the newest. */
 function foldersUpTo(lastIdx: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'charla-migrations-'));
   cpSync(migrationsFolder, dir, { recursive: true });
@@ -32,11 +32,12 @@ const T = (h: number) => `2026-11-0${h < 24 ? 1 : 2}T${String(h % 24).padStart(2
 
 for (const engine of ['pglite', 'postgres'] as const) {
   const url = engine === 'postgres' ? inject('postgresUrl') : null;
-  (engine === 'postgres' && !url ? describe.skip : describe)(`upgrade across migrations 0007 and 0009 [${engine}]`, () => {
+  (engine === 'postgres' && !url ? describe.skip : describe)(`upgrade across migrations 0007, 0009 and 0010 [${engine}]`, () => {
     let store: Store;
     let drop = async () => {};
     const old = foldersUpTo(6);
     const before0009 = foldersUpTo(8);
+    const upTo0009 = foldersUpTo(9);
     const migrateWith = (folder: string) =>
       engine === 'pglite' ? migratePglite(drizzlePglite(store.pglite!), { migrationsFolder: folder }) : migratePg(drizzlePg(store.pool!), { migrationsFolder: folder });
 
@@ -53,7 +54,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
     afterAll(async () => {
       await store.close();
       await drop();
-      for (const dir of [old, before0009]) rmSync(dir, { recursive: true, force: true });
+      for (const dir of [old, before0009, upTo0009]) rmSync(dir, { recursive: true, force: true });
     });
 
     /** Everything on or into contacts that the 0009 rebuild recreates: indexes, constraints, foreign keys into it. */
@@ -87,7 +88,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
       const contactsBefore = await store.rows(sql`select * from contacts order by id`);
       expect(shapeBefore.indexes.length).toBeGreaterThan(10);
 
-      await migrateStore(store);
+      await migrateWith(upTo0009);
 
       // 0009 changed the order of the columns and nothing else; the order is the one schema.ts declares.
       expect(await contactsShape()).toEqual(shapeBefore);
@@ -112,6 +113,18 @@ for (const engine of ['pglite', 'postgres'] as const) {
       await x(sql`insert into consents (contact_id, category, state, at) values ('00000000-0000-4000-8000-0000000000a2', 'authentication', 'opted_in', now())`);
       const after = await rows();
       expect(after.map((r) => [r.consent_marketing, r.consent_utility, r.consent_authentication])).toEqual([['opted_out', null, null], [null, 'opted_out', 'opted_in']]);
+
+      // 0010: contacts → organizations becomes a foreign key. Before it a link could point nowhere; it is cleared.
+      await x(sql`insert into organizations (id, name) values ('00000000-0000-4000-8000-0000000000b1', 'Hotel Sol')`);
+      await x(sql`update contacts set organization_id = '00000000-0000-4000-8000-0000000000b1' where wa_id = '34600000001'`);
+      await x(sql`update contacts set organization_id = '00000000-0000-4000-8000-0000000000bf' where wa_id = '34600000002'`);
+      await migrateStore(store);
+      const orgs = async () => (await store.rows<{ o: string | null }>(sql`select organization_id::text o from contacts order by wa_id`)).map((r) => r.o);
+      expect(await orgs()).toEqual(['00000000-0000-4000-8000-0000000000b1', null]);
+      await expect(x(sql`update contacts set organization_id = '00000000-0000-4000-8000-0000000000bf' where wa_id = '34600000002'`)).rejects.toThrow();
+      // Deleting an organization unlinks its contacts; they stay.
+      await x(sql`delete from organizations where id = '00000000-0000-4000-8000-0000000000b1'`);
+      expect(await orgs()).toEqual([null, null]);
     });
   });
 }

@@ -9,6 +9,8 @@ import { ContactsScreen } from './screens/contacts/ContactsScreen.tsx';
 import { DuplicatesScreen } from './screens/contacts/DuplicatesScreen.tsx';
 import { ContactScreen } from './screens/contacts/ContactScreen.tsx';
 import { ImportScreen } from './screens/import/ImportScreen.tsx';
+import { OrganizationsScreen } from './screens/organizations/OrganizationsScreen.tsx';
+import { OrganizationScreen } from './screens/organizations/OrganizationScreen.tsx';
 import { SettingsScreen } from './screens/settings/SettingsScreen.tsx';
 import { TemplatesScreen } from './screens/templates/TemplatesScreen.tsx';
 import { TemplateEditorScreen } from './screens/templates/TemplateEditor.tsx';
@@ -67,7 +69,17 @@ const conversationRoute = createRoute({
     return <InboxScreen conversationId={conversationId} />;
   },
 });
-const contactsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/contacts', component: ContactsScreen });
+const contactsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/contacts',
+  // ?filter= starts the segment filter box with that text (links from an organization, say); optional, so plain links need no search.
+  validateSearch: (s: Record<string, unknown>): { filter?: string } => (typeof s.filter === 'string' && s.filter ? { filter: s.filter } : {}),
+  component: function ContactsRoute() {
+    const { filter } = contactsRoute.useSearch();
+    // A new filter in the URL starts the screen afresh (typing in the box does not touch the URL).
+    return <ContactsScreen key={filter ?? ''} initialFilter={filter} />;
+  },
+});
 const duplicatesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/contacts/duplicates', component: () => <StaffOnly><DuplicatesScreen /></StaffOnly> });
 const contactRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -75,6 +87,15 @@ const contactRoute = createRoute({
   component: function ContactRoute() {
     const { contactId } = contactRoute.useParams();
     return <ContactScreen contactId={contactId} />;
+  },
+});
+const organizationsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/organizations', component: OrganizationsScreen });
+const organizationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/organizations/$organizationId',
+  component: function OrganizationRoute() {
+    const { organizationId } = organizationRoute.useParams();
+    return <OrganizationScreen key={organizationId} organizationId={organizationId} />;
   },
 });
 const importRoute = createRoute({ getParentRoute: () => rootRoute, path: '/import', component: ImportScreen });
@@ -175,6 +196,8 @@ const routeTree = rootRoute.addChildren([
   contactsRoute,
   duplicatesRoute,
   contactRoute,
+  organizationsRoute,
+  organizationRoute,
   importRoute,
   templatesRoute,
   templateNewRoute,

@@ -1,8 +1,9 @@
-// Settings-side CRM APIs: custom field definitions, the suppression list and organizations.
+// CRM APIs beside the contacts': custom field definitions, the suppression list and organizations.
 // Query keys share their first element with the contact screens' ('fields', 'organizations') so a
 // change made here also refreshes what those screens have cached.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { ContactView } from './types.ts';
 
 /** The types src/core/fields.ts accepts (FIELD_TYPES). */
 export const FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'choice', 'multi_choice', 'phone', 'email', 'url'] as const;
@@ -72,6 +73,20 @@ export interface OrganizationInput {
   name: string;
   domain?: string | null;
   kind?: OrganizationKind;
+  /** Custom field values by key; null clears one. Checked by the server against the definitions. */
+  fields?: Record<string, unknown>;
+}
+
+/** GET /organizations/:id: the record with its custom field values and its contacts (merged ones excluded, at most 500). */
+export interface OrganizationDetail {
+  id: string;
+  name: string;
+  domain: string | null;
+  kind: OrganizationKind;
+  fields: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  contacts: ContactView[];
 }
 
 /** A mutation that refreshes everything under the given query-key prefixes once it succeeds. */
@@ -97,6 +112,24 @@ export const useRemoveSuppression = () => useChange((id: string) => api.del(`/ap
 export function useOrganizationList(q: string) {
   return useQuery({ queryKey: ['organizations', 'admin', q], queryFn: () => api.get<{ data: OrganizationRow[] }>('/api/v1/organizations', { q }), placeholderData: (prev) => prev });
 }
+export const organizationKey = (id: string) => ['organizations', 'one', id] as const;
+export function useOrganization(id: string) {
+  return useQuery({ queryKey: organizationKey(id), queryFn: () => api.get<OrganizationDetail>(`/api/v1/organizations/${id}`) });
+}
 export const useCreateOrganization = () => useChange((b: OrganizationInput) => api.post<OrganizationRow>('/api/v1/organizations', b), [['organizations']]);
+// Contact pages show the organization's name, and segments may select by it: both follow a rename.
 export const useUpdateOrganization = () =>
-  useChange((b: { id: string; patch: Partial<OrganizationInput> }) => api.patch<OrganizationRow>(`/api/v1/organizations/${b.id}`, b.patch), [['organizations']]);
+  useChange((b: { id: string; patch: Partial<OrganizationInput> }) => api.patch<OrganizationDetail>(`/api/v1/organizations/${b.id}`, b.patch), [['organizations'], ['contact'], ['contacts'], ['segments']]);
+/** Delete an organization; its contacts stay, unlinked. Supervisors and up (agents get 403). */
+export function useDeleteOrganization() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.del(`/api/v1/organizations/${id}`),
+    onSuccess: (_r, id) => {
+      // Not the deleted one itself: refetching it while its page is still open would flash a 404.
+      const gone = organizationKey(id);
+      void qc.invalidateQueries({ queryKey: ['organizations'], predicate: (q) => !gone.every((part, i) => q.queryKey[i] === part) });
+      for (const k of [['contact'], ['contacts'], ['segments']]) void qc.invalidateQueries({ queryKey: k });
+    },
+  });
+}

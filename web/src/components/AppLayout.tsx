@@ -29,7 +29,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const signOut = useSignOut();
   const live = useLiveEvents(!!me);
-  const navLink = (to: '/inbox' | '/contacts' | '/import' | '/templates' | '/campaigns' | '/settings', label: string) => (
+  const navLink = (to: '/inbox' | '/contacts' | '/organizations' | '/import' | '/templates' | '/campaigns' | '/settings', label: string) => (
     <Button component={Link} to={to} variant="subtle" size="compact-md" activeProps={{ 'aria-current': 'page', style: { fontWeight: 700 } }}>
       {label}
     </Button>
@@ -47,6 +47,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             </Text>
             {navLink('/inbox', t('nav.inbox'))}
             {navLink('/contacts', t('nav.contacts'))}
+            {navLink('/organizations', t('nav.organizations'))}
             {navLink('/import', t('nav.import'))}
             {navLink('/templates', t('nav.templates'))}
             {me && me.user.role !== 'agent' && navLink('/campaigns', t('nav.campaigns'))}

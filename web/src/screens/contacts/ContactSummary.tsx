@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Stack, Table, TagsInput, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import { ButtonLink } from '../../components/links.tsx';
+import { AnchorLink, ButtonLink } from '../../components/links.tsx';
 import { useUpdateContact } from '../../api/contacts.ts';
 import type { ContactDetail, ConsentState } from '../../api/types.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -49,7 +49,14 @@ export function ContactSummary({ contact, compact = false }: { contact: ContactD
           <Table.Tr><Table.Th>{t('contact.phone')}</Table.Th><Table.Td>{contact.phone ?? '—'}</Table.Td></Table.Tr>
           {contact.profileName && <Table.Tr><Table.Th>{t('contact.profileName')}</Table.Th><Table.Td>{contact.profileName}</Table.Td></Table.Tr>}
           <Table.Tr><Table.Th>{t('contact.email')}</Table.Th><Table.Td>{contact.email ?? '—'}</Table.Td></Table.Tr>
-          <Table.Tr><Table.Th>{t('contact.organization')}</Table.Th><Table.Td>{contact.organization?.name ?? '—'}</Table.Td></Table.Tr>
+          <Table.Tr>
+            <Table.Th>{t('contact.organization')}</Table.Th>
+            <Table.Td>
+              {contact.organization ? (
+                <AnchorLink to="/organizations/$organizationId" params={{ organizationId: contact.organization.id }}>{contact.organization.name}</AnchorLink>
+              ) : '—'}
+            </Table.Td>
+          </Table.Tr>
           {contact.preferredLanguage && <Table.Tr><Table.Th>{t('contact.language')}</Table.Th><Table.Td>{contact.preferredLanguage}</Table.Td></Table.Tr>}
         </Table.Tbody>
       </Table>

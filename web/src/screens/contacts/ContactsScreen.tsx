@@ -26,11 +26,12 @@ export function combine(text: string, chips: string[]): string {
   return parts.length > 1 ? parts.map((p) => (p === text.trim() ? `(${p})` : p)).join(' and ') : (parts[0] ?? '');
 }
 
-export function ContactsScreen() {
+/** `initialFilter`: the text the segment filter box starts with (`/contacts?filter=…`). */
+export function ContactsScreen({ initialFilter }: { initialFilter?: string | undefined } = {}) {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const [q, setQ] = useState('');
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialFilter ?? '');
   const [chips, setChips] = useState<string[]>([]);
   const [active, setActive] = useState<SavedSegment | null>(null);
   const { role } = useSession();

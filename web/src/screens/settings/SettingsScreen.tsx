@@ -1,9 +1,9 @@
 import { Tabs, Title, Stack } from '@mantine/core';
-import { useNavigate } from '@tanstack/react-router';
+import { Navigate, useNavigate } from '@tanstack/react-router';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { KeywordsSection, LabelsSection, LanguageSection, NumbersSection, QuickRepliesSection, TeamsSection, UsersSection } from './sections.tsx';
 import { RateCardsSection, TemplatesSyncSection } from './library.tsx';
-import { CustomFieldsSection, OrganizationsSection, SuppressionsSection } from './crm.tsx';
+import { CustomFieldsSection, SuppressionsSection } from './crm.tsx';
 
 const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { id: 'numbers', label: 'settings.numbers', render: () => <NumbersSection /> },
@@ -14,7 +14,6 @@ const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }
   { id: 'keywords', label: 'settings.keywords', render: () => <KeywordsSection /> },
   { id: 'fields', label: 'settings.fields', render: () => <CustomFieldsSection /> },
   { id: 'suppressions', label: 'settings.suppressions', render: () => <SuppressionsSection /> },
-  { id: 'organizations', label: 'settings.organizations', render: () => <OrganizationsSection /> },
   { id: 'templates', label: 'settings.templates', render: () => <TemplatesSyncSection /> },
   { id: 'rate-cards', label: 'settings.rateCards', render: () => <RateCardsSection /> },
   { id: 'language', label: 'settings.language', render: () => <LanguageSection /> },
@@ -24,6 +23,8 @@ const SECTIONS: { id: string; label: MessageKey; render: () => React.ReactNode }
 export function SettingsScreen({ section }: { section?: string }) {
   const { t } = useI18n();
   const navigate = useNavigate();
+  // Organizations used to be a section here; old links land on their own screen.
+  if (section === 'organizations') return <Navigate to="/organizations" replace />;
   const active = SECTIONS.some((s) => s.id === section) ? section! : 'numbers';
   return (
     <Stack p="md" maw={1100}>

@@ -1,56 +1,17 @@
-// Settings for the CRM: custom field definitions, the suppression list and organizations.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+// Settings for the CRM: custom field definitions and the suppression list (organizations have their own screens).
+import { useEffect, useRef, useState } from 'react';
 import { Badge, Button, Checkbox, Code, Group, Modal, Radio, Select, SimpleGrid, Stack, Table, TagsInput, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { ApiError } from '../../api/client.ts';
 import {
-  FIELD_ENTITIES, FIELD_TYPES, hasOptions, ORGANIZATION_KINDS, useAddSuppression, useCreateField, useCreateOrganization, useDeleteField, useFieldDefinitions,
-  useOrganizationList, useRemoveSuppression, useSuppressions, useUpdateField, useUpdateOrganization,
-  type CustomField, type FieldEntity, type FieldType, type OrganizationKind, type OrganizationRow, type Suppression,
+  FIELD_ENTITIES, FIELD_TYPES, hasOptions, useAddSuppression, useCreateField, useDeleteField, useFieldDefinitions, useRemoveSuppression, useSuppressions, useUpdateField,
+  type CustomField, type FieldEntity, type FieldType, type Suppression,
 } from '../../api/crm-admin.ts';
 import { useUsers } from '../../api/numbers.ts';
 import { ErrorMessage } from '../../components/Problems.tsx';
+import { focusFirst, placeErrors } from '../../components/forms.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { Problem } from './sections.tsx';
 
 // ——— shared ———
-
-interface PlacedErrors<K extends string> {
-  /** The server's sentence for each input it concerns. */
-  byInput: Partial<Record<K, string>>;
-  /** Something that belongs to no input: show the whole message. */
-  other: boolean;
-}
-
-/**
- * Split a server error over the form's inputs: `invalid_field` details are "key: …" sentences,
- * schema errors are `{ field, message }`, and some codes (a taken key, a bad number) concern one input.
- */
-function placeErrors<K extends string>(error: unknown, inputs: readonly K[], byCode: Partial<Record<string, K>> = {}): PlacedErrors<K> {
-  const byInput: Partial<Record<K, string>> = {};
-  if (!error) return { byInput, other: false };
-  if (!(error instanceof ApiError)) return { byInput, other: true };
-  const isInput = (s: string | undefined): s is K => !!s && (inputs as readonly string[]).includes(s);
-  const put = (k: K, text: string) => (byInput[k] = byInput[k] ? `${byInput[k]} ${text}` : text);
-  let other = false;
-  const coded = byCode[error.code];
-  if (coded) put(coded, error.message);
-  else if (Array.isArray(error.details) && error.details.length > 0) {
-    for (const d of error.details as unknown[]) {
-      const name = typeof d === 'string' ? /^(\w+):/.exec(d)?.[1] : (d as { field?: string } | null)?.field?.split('.')[0];
-      const text = typeof d === 'string' ? d : String((d as { message?: unknown } | null)?.message ?? error.message);
-      if (isInput(name)) put(name, text);
-      else other = true;
-    }
-  } else other = true;
-  return { byInput, other };
-}
-
-/** Move focus to the first input the server complained about, so keyboard and screen-reader users land on it. */
-function focusFirst<K extends string>(placed: PlacedErrors<K>, order: readonly K[], refs: Partial<Record<K, RefObject<HTMLInputElement | null>>>) {
-  const first = order.find((k) => placed.byInput[k] && refs[k]?.current);
-  if (first) refs[first]!.current!.focus();
-}
 
 /** A destructive action behind a confirmation dialog (the dialog names what goes and what happens). */
 function ConfirmButton({ label, ariaLabel, title, body, confirmLabel, onConfirm, pending, error }: {
@@ -375,120 +336,5 @@ function SuppressionRow({ row, who }: { row: Suppression; who: string }) {
         </Group>
       </Table.Td>
     </Table.Tr>
-  );
-}
-
-// ——— organizations ———
-
-const ORG_INPUTS = ['name', 'domain', 'kind'] as const;
-const EMPTY_ORG = { name: '', domain: '', kind: 'customer' as OrganizationKind };
-
-function useKindOptions() {
-  const { t } = useI18n();
-  return ORGANIZATION_KINDS.map((k) => ({ value: k, label: t(`settings.orgs.kind.${k}`) }));
-}
-
-export function OrganizationsSection() {
-  const { t, number } = useI18n();
-  const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search.trim(), 250);
-  const list = useOrganizationList(q);
-  const rows = list.data?.data;
-  return (
-    <Stack>
-      <Text size="sm" c="dimmed">{t('settings.orgs.help')}</Text>
-      <TextInput label={t('settings.orgs.search')} value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} type="search" />
-      {list.error ? <ErrorMessage error={list.error} onRetry={() => void list.refetch()} /> : null}
-      {rows && rows.length === 0 && <Text size="sm" data-testid="orgs-empty">{q ? t('settings.orgs.noMatch', { q }) : t('settings.orgs.empty')}</Text>}
-      {rows && rows.length > 0 && (
-        <Table striped withTableBorder data-testid="orgs-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('settings.orgs.name')}</Table.Th>
-              <Table.Th>{t('settings.orgs.domain')}</Table.Th>
-              <Table.Th>{t('settings.orgs.kind')}</Table.Th>
-              <Table.Th style={{ textAlign: 'end' }}>{t('settings.orgs.contacts')}</Table.Th>
-              <Table.Th><VisuallyHidden>{t('settings.orgs.actions')}</VisuallyHidden></Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((o) => <OrganizationRowView key={o.id} org={o} />)}
-          </Table.Tbody>
-        </Table>
-      )}
-      {/* The server answers at most 200 (by name). */}
-      {rows && rows.length >= 200 && <Text size="sm" c="dimmed">{t('settings.orgs.limit', { count: number(200) })}</Text>}
-      <Title order={3} size="h4">{t('settings.orgs.new')}</Title>
-      <NewOrganizationForm />
-    </Stack>
-  );
-}
-
-function OrganizationRowView({ org }: { org: OrganizationRow }) {
-  const { t, number } = useI18n();
-  const [editing, setEditing] = useState(false);
-  if (editing) return <OrganizationEditRow org={org} onDone={() => setEditing(false)} />;
-  return (
-    <Table.Tr data-testid="org-row" data-id={org.id}>
-      <Table.Td>{org.name}</Table.Td>
-      <Table.Td>{org.domain ?? ''}</Table.Td>
-      <Table.Td>{t(`settings.orgs.kind.${org.kind}`)}</Table.Td>
-      <Table.Td style={{ textAlign: 'end' }}>{number(org.contacts)}</Table.Td>
-      <Table.Td>
-        <Group justify="flex-end">
-          <Button size="compact-sm" variant="subtle" aria-label={`${t('app.edit')} ${org.name}`} onClick={() => setEditing(true)}>{t('app.edit')}</Button>
-        </Group>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
-
-function OrganizationEditRow({ org, onDone }: { org: OrganizationRow; onDone: () => void }) {
-  const { t } = useI18n();
-  const update = useUpdateOrganization();
-  const kinds = useKindOptions();
-  const [f, setF] = useState({ name: org.name, domain: org.domain ?? '', kind: org.kind });
-  const nameRef = useRef<HTMLInputElement>(null);
-  // The Edit button that had focus is gone: continue in the first input.
-  useEffect(() => nameRef.current?.focus(), []);
-  const placed = placeErrors(update.error, ORG_INPUTS);
-  const save = () => update.mutate({ id: org.id, patch: { name: f.name, domain: f.domain.trim() || null, kind: f.kind } }, { onSuccess: onDone });
-  return (
-    <Table.Tr data-testid="org-edit" data-id={org.id}>
-      <Table.Td colSpan={5}>
-        <Stack gap="xs" component="form" onSubmit={(e: React.FormEvent) => { e.preventDefault(); save(); }}>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput ref={nameRef} label={t('settings.orgs.name')} required maxLength={200} value={f.name} onChange={(e) => { const name = e.currentTarget.value; setF((s) => ({ ...s, name })); }} error={placed.byInput.name} />
-            <TextInput label={t('settings.orgs.domain')} placeholder={t('settings.orgs.domainPlaceholder')} maxLength={200} value={f.domain} onChange={(e) => { const domain = e.currentTarget.value; setF((s) => ({ ...s, domain })); }} error={placed.byInput.domain} />
-            <Select label={t('settings.orgs.kind')} allowDeselect={false} value={f.kind} onChange={(v) => v && setF((s) => ({ ...s, kind: v as OrganizationKind }))} data={kinds} error={placed.byInput.kind} />
-          </SimpleGrid>
-          <Problem error={placed.other ? update.error : null} />
-          <Group>
-            <Button type="submit" size="sm" loading={update.isPending} disabled={!f.name.trim()}>{t('app.save')}</Button>
-            <Button size="sm" variant="default" onClick={onDone}>{t('app.cancel')}</Button>
-          </Group>
-        </Stack>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
-
-function NewOrganizationForm() {
-  const { t } = useI18n();
-  const create = useCreateOrganization();
-  const kinds = useKindOptions();
-  const [f, setF] = useState(EMPTY_ORG);
-  const placed = placeErrors(create.error, ORG_INPUTS);
-  const submit = () => create.mutate({ name: f.name, domain: f.domain.trim() || null, kind: f.kind }, { onSuccess: () => setF(EMPTY_ORG) });
-  return (
-    <Stack data-testid="org-form" component="form" gap="xs" onSubmit={(e: React.FormEvent) => { e.preventDefault(); submit(); }}>
-      <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput label={t('settings.orgs.name')} required maxLength={200} value={f.name} onChange={(e) => { const name = e.currentTarget.value; setF((s) => ({ ...s, name })); }} error={placed.byInput.name} />
-        <TextInput label={t('settings.orgs.domain')} placeholder={t('settings.orgs.domainPlaceholder')} maxLength={200} value={f.domain} onChange={(e) => { const domain = e.currentTarget.value; setF((s) => ({ ...s, domain })); }} error={placed.byInput.domain} />
-        <Select label={t('settings.orgs.kind')} allowDeselect={false} value={f.kind} onChange={(v) => v && setF((s) => ({ ...s, kind: v as OrganizationKind }))} data={kinds} error={placed.byInput.kind} />
-      </SimpleGrid>
-      <Problem error={placed.other ? create.error : null} />
-      <Group><Button type="submit" loading={create.isPending} disabled={!f.name.trim()}>{t('settings.orgs.create')}</Button></Group>
-    </Stack>
   );
 }
