@@ -1,8 +1,8 @@
 // Settings → custom fields, suppression list and opt-out confirmations, in real Chromium against the real server
 // (organizations have their own screens: organizations.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { buildWeb, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, choose, errorOf, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
 
 const skip = chromiumSkipReason();
 const ADMIN = { email: 'ana.admin@example.com', password: 'admin-pass-123' };
@@ -36,19 +36,6 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
     await charla?.stop();
   });
 
-  /** Pick an option of a Mantine Select (a combobox whose options are rendered in a portal). */
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    await page.getByRole('option', { name: option, exact: true }).click();
-  };
-  /** The error text Mantine shows under an input (it is the input's aria-describedby target). */
-  const errorOf = async (input: Locator): Promise<string> => {
-    expect(await input.getAttribute('aria-invalid')).toBe('true');
-    const ids = (await input.getAttribute('aria-describedby')) ?? '';
-    const texts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
-    return texts.join(' ');
-  };
-
   it('custom fields: creates a number and a choice field, shows a bad key\'s error, edits and deletes', async () => {
     await page.goto(`${charla.url}/settings/fields`);
     await page.getByRole('tab', { name: 'Custom fields', selected: true }).waitFor();
@@ -58,7 +45,7 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
     // A number field: the key follows the label until typed by hand.
     await form.getByLabel(/^name/i).fill('Monthly spend');
     expect(await form.getByLabel(/^key/i).inputValue()).toBe('monthly_spend');
-    await choose(form.getByLabel(/^type/i), 'Number');
+    await choose(page, form.getByLabel(/^type/i), 'Number');
     await form.getByRole('button', { name: 'Create field' }).click();
     const spend = page.getByTestId('field-row').and(page.locator('[data-key="monthly_spend"]'));
     await spend.waitFor();
@@ -67,7 +54,7 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
 
     // A choice field with options typed into the options editor.
     await form.getByLabel(/^name/i).fill('Plan');
-    await choose(form.getByLabel(/^type/i), 'One of a list');
+    await choose(page, form.getByLabel(/^type/i), 'One of a list');
     const options = form.getByLabel(/^options/i);
     for (const o of ['Basic', 'Pro', 'Enterprise']) {
       await options.fill(o);
@@ -90,12 +77,12 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
     const key = form.getByLabel(/^key/i);
     await key.fill('Birth Date!');
     await form.getByRole('button', { name: 'Create field' }).click();
-    await eventually(async () => expect(await errorOf(key)).toMatch(/key: use lowercase letters, digits and _/));
+    await eventually(async () => expect(await errorOf(page, key)).toMatch(/key: use lowercase letters, digits and _/));
     expect(await key.evaluate((el) => el.matches(':focus'))).toBe(true);
     // A taken key says so on the same input.
     await key.fill('plan');
     await form.getByRole('button', { name: 'Create field' }).click();
-    await eventually(async () => expect(await errorOf(key)).toMatch(/already exists/));
+    await eventually(async () => expect(await errorOf(page, key)).toMatch(/already exists/));
     expect((await charla.api<{ data: Field[] }>('GET', '/api/v1/fields')).data).toHaveLength(2);
     await screenshot(page, 'settings-fields');
 
@@ -127,7 +114,7 @@ describe.skipIf(!!skip)('CRM settings in Chromium', { timeout: 90_000 }, () => {
 
     await number.fill('12345');
     await form.getByRole('button', { name: 'Add to the list' }).click();
-    await eventually(async () => expect(await errorOf(number)).toMatch(/identifier: .*give a phone number or a BSUID/));
+    await eventually(async () => expect(await errorOf(page, number)).toMatch(/identifier: .*give a phone number or a BSUID/));
 
     // A national number with its country; the server stores the normalised wa_id.
     await number.fill('699 11 22 33');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/cli/commands/start.ts';
 import { installErrorHandling } from '../../src/http/errors.ts';
@@ -136,6 +136,20 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.getByLabel(/^(password|contraseña)/i).fill(password);
   await page.getByRole('button', { name: /sign in|entrar/i }).click();
   await page.getByTestId('current-user').waitFor();
+}
+
+/** Pick an option of a Mantine Select (a combobox whose options are rendered in a portal). */
+export async function choose(page: Page, select: Locator, option: string): Promise<void> {
+  await select.click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** The error text Mantine shows under an input (the input's aria-describedby targets); '' while it is valid. */
+export async function errorOf(page: Page, input: Locator): Promise<string> {
+  if ((await input.getAttribute('aria-invalid')) !== 'true') return '';
+  const ids = (await input.getAttribute('aria-describedby')) ?? '';
+  const texts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ');
 }
 
 /** Retry an assertion until it passes (playwright-core has no expect of its own). */

@@ -1,8 +1,8 @@
 // Organizations: the list, one organization's page (custom fields, contacts, "See in contacts", rename, delete),
 // in real Chromium against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { buildWeb, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, choose, errorOf, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
 
 const skip = chromiumSkipReason();
 const SUPERVISOR = { email: 'sara.super@example.com', password: 'super-pass-123' };
@@ -37,26 +37,13 @@ describe.skipIf(!!skip)('organizations in Chromium', { timeout: 90_000 }, () => 
     await charla?.stop();
   });
 
-  /** Pick an option of a Mantine Select (a combobox whose options are rendered in a portal). */
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    await page.getByRole('option', { name: option, exact: true }).click();
-  };
-  /** The error text Mantine shows under an input (it is the input's aria-describedby target). */
-  const errorOf = async (input: Locator): Promise<string> => {
-    expect(await input.getAttribute('aria-invalid')).toBe('true');
-    const ids = (await input.getAttribute('aria-describedby')) ?? '';
-    const texts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
-    return texts.join(' ');
-  };
-
   it('a supervisor creates one, fills its custom fields, sees its contacts and finds them in the contacts list, renames and deletes it', async () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Organizations', exact: true }).click();
     await page.getByTestId('orgs-empty').waitFor();
     const form = page.getByTestId('org-form');
     await form.getByLabel(/^name/i).fill(NAME);
     await form.getByLabel(/^web domain/i).fill('Ferreteria-El-Clavo.es');
-    await choose(form.getByLabel(/^type/i), 'Supplier');
+    await choose(page, form.getByLabel(/^type/i), 'Supplier');
     await form.getByRole('button', { name: 'Create organization' }).click();
     const row = page.getByTestId('org-row').filter({ hasText: NAME });
     await row.waitFor();
@@ -86,9 +73,9 @@ describe.skipIf(!!skip)('organizations in Chromium', { timeout: 90_000 }, () => 
     const editor = page.getByTestId('org-edit');
     const employees = editor.getByLabel('Employees');
     await employees.fill('muchos');
-    await choose(editor.getByLabel('Sector'), 'Hardware');
+    await choose(page, editor.getByLabel('Sector'), 'Hardware');
     await editor.getByRole('button', { name: 'Save' }).click();
-    await eventually(async () => expect(await errorOf(employees)).toMatch(/Employees: "muchos" is not a number/));
+    await eventually(async () => expect(await errorOf(page, employees)).toMatch(/Employees: "muchos" is not a number/));
     expect((await charla.api<Org>('GET', `/api/v1/organizations/${org.id}`)).fields).toEqual({});
     await employees.fill('250');
     await editor.getByRole('button', { name: 'Save' }).click();
