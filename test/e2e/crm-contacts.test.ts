@@ -1,7 +1,7 @@
 // Saved segments and merging duplicates from the contacts screens, in real Chromium against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, chromiumSkipReason, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
+import { buildWeb, chromiumSkipReason, errorOf, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
 
 const skip = chromiumSkipReason();
 const SUPERVISOR = { email: 'sara.super@example.com', password: 'super-pass-123' };
@@ -153,6 +153,16 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await dialog.getByRole('button', { name: 'Copy' }).click();
     await page.getByText('Copied into “Empresa”').waitFor();
     expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields.empresa).toBe('Ferretería López S.L.');
+
+    // On the contact page each custom field has an input of its type, and a refused value is explained under it.
+    await page.goto(`${charla.url}/contacts/${conv!.contact.id}`);
+    const visits = page.locator('input[data-field="visitas"]');
+    await visits.fill('muchas');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => expect(await errorOf(page, visits)).toMatch(/Visitas: "muchas" is not a number/));
+    await visits.fill('12');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields).toMatchObject({ visitas: 12, empresa: 'Ferretería López S.L.' }));
   });
 
   it('an agent may filter but not save segments, and cannot open the duplicates', async () => {

@@ -196,6 +196,7 @@ export interface FieldDef {
   type: string;
   entity: 'contact' | 'organization';
   options?: string[] | null;
+  required?: boolean;
 }
 
 export interface Organization {

@@ -8,6 +8,7 @@ import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 import { ContactSummary } from './ContactSummary.tsx';
 import { previewText } from '../inbox/MessageBubble.tsx';
 import { MergeCard } from './MergeCard.tsx';
+import { FieldInput, fieldErrors, fieldPatch, toInput, type FieldInputValue } from '../../components/custom-fields.tsx';
 import { useSession } from '../../session.tsx';
 
 function EditContact({ contact }: { contact: ContactDetail }) {
@@ -20,25 +21,20 @@ function EditContact({ contact }: { contact: ContactDetail }) {
   const [kind, setKind] = useState<string>(contact.kind);
   const [organizationId, setOrganizationId] = useState<string | null>(contact.organizationId);
   const [language, setLanguage] = useState<string | null>(contact.preferredLanguage);
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.entries(contact.fields ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
-  );
+  const defs: FieldDef[] = fields.data?.data ?? [];
+  // Edited as the organization page does: one input per type, only what changed is sent, problems under their field.
+  const initial = Object.fromEntries(defs.map((d) => [d.key, toInput(d, contact.fields?.[d.key])]));
+  const [values, setValues] = useState<Record<string, FieldInputValue>>({});
+  const placed = fieldErrors(update.error, defs);
   const save = () => {
-    const defs: FieldDef[] = fields.data?.data ?? [];
-    const fieldPatch: Record<string, unknown> = {};
-    for (const d of defs) {
-      const v = values[d.key]?.trim() ?? '';
-      const before = contact.fields?.[d.key];
-      if (v === '' && before !== undefined) fieldPatch[d.key] = null;
-      else if (v !== '') fieldPatch[d.key] = d.type === 'multi_choice' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v;
-    }
+    const fieldChanges = fieldPatch(defs, initial, { ...initial, ...values });
     update.mutate({
       name: name.trim() || null,
       email: email.trim() || null,
       kind: kind as ContactDetail['kind'],
       organizationId,
       preferredLanguage: language,
-      ...(Object.keys(fieldPatch).length ? { fields: fieldPatch } : {}),
+      ...(Object.keys(fieldChanges).length ? { fields: fieldChanges } : {}),
     });
   };
   return (
@@ -55,14 +51,10 @@ function EditContact({ contact }: { contact: ContactDetail }) {
         />
         <Select label={t('contact.organization')} clearable searchable value={organizationId} onChange={setOrganizationId} data={(orgs.data?.data ?? []).map((o) => ({ value: o.id, label: o.name }))} />
         <Select label={t('contact.language')} clearable value={language} onChange={setLanguage} data={[{ value: 'es', label: 'Español' }, { value: 'en', label: 'English' }, { value: 'pt', label: 'Português' }]} />
-        {(fields.data?.data ?? []).map((d) =>
-          d.options && d.type === 'choice' ? (
-            <Select key={d.key} label={d.label} clearable value={values[d.key] || null} onChange={(v) => setValues((o) => ({ ...o, [d.key]: v ?? '' }))} data={d.options} />
-          ) : (
-            <TextInput key={d.key} label={d.label} description={d.type === 'multi_choice' ? d.options?.join(', ') : undefined} value={values[d.key] ?? ''} onChange={(e) => { const v = e.currentTarget.value; setValues((o) => ({ ...o, [d.key]: v })); }} />
-          ),
-        )}
-        {update.error && <Text size="sm" c="red" role="alert">{errorText(update.error, t('app.error'))}</Text>}
+        {defs.map((d) => (
+          <FieldInput key={d.key} def={d} value={values[d.key] ?? initial[d.key]} error={placed?.byKey[d.key]} onChange={(v) => setValues((o) => ({ ...o, [d.key]: v }))} />
+        ))}
+        {update.error && (!placed || placed.other) && <Text size="sm" c="red" role="alert">{errorText(update.error, t('app.error'))}</Text>}
         {update.isSuccess && <Text size="sm" c="teal">{t('app.saved')}</Text>}
         <Group justify="flex-end">
           <Button onClick={save} loading={update.isPending}>{t('app.save')}</Button>

@@ -1,8 +1,7 @@
 // One organization: its details and custom fields (editable), its contacts, a link to them in the contacts list, and delete.
 import { useEffect, useRef, useState } from 'react';
-import { Badge, Button, Card, Center, Grid, Group, Loader, Modal, MultiSelect, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Center, Grid, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
-import { ApiError } from '../../api/client.ts';
 import {
   useDeleteOrganization, useFieldDefinitions, useOrganization, useUpdateOrganization,
   type CustomField, type OrganizationDetail, type OrganizationKind,
@@ -10,6 +9,7 @@ import {
 import { AnchorLink, ButtonLink } from '../../components/links.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 import { placeErrors } from '../../components/forms.tsx';
+import { FieldInput, fieldErrors, fieldPatch, toInput, useShowValue, type CustomFieldDef } from '../../components/custom-fields.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { kindKey } from '../contacts/ContactSummary.tsx';
@@ -19,76 +19,11 @@ import { ORG_INPUTS, useKindOptions } from './OrganizationsScreen.tsx';
 /** GET /organizations/:id lists at most this many contacts. */
 const CONTACTS_LIMIT = 500;
 
-type FieldInputValue = string | string[];
-
-/** A stored value as the form edits it: multi-choice as a list, yes/no as "true"/"false", the rest as text. */
-function toInput(def: CustomField, v: unknown): FieldInputValue {
-  if (def.type === 'multi_choice') return Array.isArray(v) ? v.map(String) : v == null ? [] : [String(v)];
-  if (v === null || v === undefined) return '';
-  return Array.isArray(v) ? v.join(', ') : String(v);
-}
-
-const isEmpty = (v: FieldInputValue | undefined) => v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '');
-
-/**
- * Only the fields the person changed, so values nobody touched are not re-checked. Emptied ones are sent
- * as null (cleared); the server checks and normalises the rest (numbers, dates, phones…) and says what is wrong.
- */
-function fieldPatch(defs: CustomField[], initial: Record<string, FieldInputValue>, values: Record<string, FieldInputValue>): Record<string, unknown> {
-  const patch: Record<string, unknown> = {};
-  for (const d of defs) {
-    const now = values[d.key];
-    if (JSON.stringify(now ?? '') === JSON.stringify(initial[d.key] ?? '')) continue;
-    if (isEmpty(now)) patch[d.key] = null;
-    else if (d.type === 'boolean') patch[d.key] = now === 'true';
-    else patch[d.key] = typeof now === 'string' ? now.trim() : now;
-  }
-  return patch;
-}
-
-/** Errors of `invalid_fields` are `{ key, message }` per custom field; the rest are about name, domain or type. */
-function placeOrgErrors(error: unknown, defs: CustomField[]) {
-  if (error instanceof ApiError && error.code === 'invalid_fields' && Array.isArray(error.details)) {
-    const byKey: Record<string, string> = {};
-    let other = false;
-    for (const d of error.details as { key?: unknown; message?: unknown }[]) {
-      const key = typeof d?.key === 'string' ? d.key : '';
-      if (defs.some((f) => f.key === key)) byKey[key] = byKey[key] ? `${byKey[key]} ${String(d.message)}` : String(d.message);
-      else other = true;
-    }
-    return { byInput: {}, byKey, other };
-  }
+/** Errors of `invalid_fields` go under their custom field; the rest are about name, domain or type. */
+function placeOrgErrors(error: unknown, defs: CustomFieldDef[]) {
+  const fields = fieldErrors(error, defs);
+  if (fields) return { byInput: {} as Partial<Record<(typeof ORG_INPUTS)[number], string>>, ...fields };
   return { ...placeErrors(error, ORG_INPUTS), byKey: {} as Record<string, string> };
-}
-
-function useShowValue() {
-  const { t } = useI18n();
-  return (def: CustomField, v: unknown): string => {
-    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) return '—';
-    if (def.type === 'boolean') return v === true ? t('app.yes') : v === false ? t('app.no') : String(v);
-    return Array.isArray(v) ? v.map(String).join(', ') : String(v);
-  };
-}
-
-function FieldInput({ def, value, error, onChange }: { def: CustomField; value: FieldInputValue | undefined; error: string | undefined; onChange: (v: FieldInputValue) => void }) {
-  const { t } = useI18n();
-  const common = { label: def.label, required: def.required, error, 'data-field': def.key };
-  switch (def.type) {
-    case 'choice':
-      return <Select {...common} clearable data={def.options ?? []} value={typeof value === 'string' && value ? value : null} onChange={(v) => onChange(v ?? '')} />;
-    case 'multi_choice':
-      return <MultiSelect {...common} clearable data={def.options ?? []} value={Array.isArray(value) ? value : []} onChange={onChange} />;
-    case 'boolean':
-      return (
-        <Select {...common} clearable value={typeof value === 'string' && value ? value : null} onChange={(v) => onChange(v ?? '')}
-          data={[{ value: 'true', label: t('app.yes') }, { value: 'false', label: t('app.no') }]} />
-      );
-    default: {
-      const inputMode = def.type === 'number' ? 'decimal' : def.type === 'phone' ? 'tel' : def.type === 'email' ? 'email' : def.type === 'url' ? 'url' : undefined;
-      const description = def.type === 'date' ? t('org.field.dateHelp') : def.type === 'url' ? t('org.field.urlHelp') : undefined;
-      return <TextInput {...common} inputMode={inputMode} description={description} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value)} />;
-    }
-  }
 }
 
 function EditOrganization({ org, defs, update }: { org: OrganizationDetail; defs: CustomField[]; update: ReturnType<typeof useUpdateOrganization> }) {
