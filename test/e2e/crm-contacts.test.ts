@@ -163,6 +163,8 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await visits.fill('12');
     await page.getByRole('button', { name: 'Save' }).click();
     await eventually(async () => expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields).toMatchObject({ visitas: 12, empresa: 'Ferretería López S.L.' }));
+    // The record shows the fields by their labels.
+    await eventually(async () => expect(await page.getByTestId('contact-field').filter({ hasText: 'Visitas' }).first().textContent()).toBe('Visitas12'));
   });
 
   it('an agent may filter but not save segments, and cannot open the duplicates', async () => {

@@ -1,7 +1,8 @@
 import { Badge, Button, Group, Stack, Table, TagsInput, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { AnchorLink, ButtonLink } from '../../components/links.tsx';
-import { useUpdateContact } from '../../api/contacts.ts';
+import { useFields, useUpdateContact } from '../../api/contacts.ts';
+import { useShowValue } from '../../components/custom-fields.tsx';
 import type { ContactDetail, ConsentState } from '../../api/types.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { errorText } from '../../components/Problems.tsx';
@@ -21,7 +22,13 @@ export function ContactSummary({ contact, compact = false }: { contact: ContactD
   const i18n = useI18n();
   const { t } = i18n;
   const update = useUpdateContact(contact.id);
-  const fieldEntries = Object.entries(contact.fields ?? {});
+  const defs = useFields().data?.data ?? [];
+  const showValue = useShowValue();
+  // Labels and formatted values for the workspace's fields; a value whose field was deleted keeps its key.
+  const fieldEntries = Object.entries(contact.fields ?? {}).map(([k, v]) => {
+    const def = defs.find((d) => d.key === k);
+    return { key: k, label: def?.label ?? k, text: showValue(def ?? { key: k, label: k, type: 'text' }, v) };
+  });
   return (
     <Stack gap="sm" data-testid="contact-summary">
       <div>
@@ -72,8 +79,8 @@ export function ContactSummary({ contact, compact = false }: { contact: ContactD
           <Text size="sm" fw={600}>{t('contact.fields')}</Text>
           <Table withRowBorders={false} verticalSpacing={2} fz="sm">
             <Table.Tbody>
-              {fieldEntries.map(([k, v]) => (
-                <Table.Tr key={k}><Table.Th>{k}</Table.Th><Table.Td>{Array.isArray(v) ? v.join(', ') : String(v)}</Table.Td></Table.Tr>
+              {fieldEntries.map((f) => (
+                <Table.Tr key={f.key} data-testid="contact-field" data-key={f.key}><Table.Th>{f.label}</Table.Th><Table.Td>{f.text}</Table.Td></Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
