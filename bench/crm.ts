@@ -153,6 +153,8 @@ async function main(): Promise<void> {
     const prefixes = ['an', 'mar', 'jo', 'lu', 'car', 'ped', 'sof', 'ga', 'al', 'dan'];
     // What GET /api/v1/contacts[?q=] runs (listContacts: newest first, a page of 50 with its tags).
     await measure('list (API): newest first, first page of 50, no search', [() => listContacts(store.db, { limit: 50 })], rows);
+    await measure('list (API): by name A–Z, first page of 50', [() => listContacts(store.db, { limit: 50, sort: 'name' })], rows);
+    await measure('list (API): latest message first, first page of 50', [() => listContacts(store.db, { limit: 50, sort: '-last_inbound' })], rows);
     await measure('search (API): name or username prefix, newest first, page of 50', prefixes.map((p) => () => listContacts(store.db, { q: p, limit: 50 })), rows);
     const numbers = ['34', '3400001', '52000', '5700004', '1809000012', '54000009'];
     await measure('search (API): number prefix, newest first, page of 50', numbers.map((p) => () => listContacts(store.db, { q: `+${p}`, limit: 50 })), rows);

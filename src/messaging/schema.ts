@@ -16,6 +16,7 @@ import {
 import { FOLD_FROM, FOLD_TO } from '../core/segments/predicate.ts';
 // A cycle (crm/schema.ts references contacts too), safe because drizzle resolves references lazily.
 import { organizations } from '../crm/schema.ts';
+import { DISPLAY_NAME_SORT_KEY } from '../crm/contact-sort.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -106,6 +107,8 @@ export const contacts = pgTable(
     index('contacts_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
     // The contacts list is newest first (and a broad name prefix is answered by walking it until a page fills).
     index('contacts_created_idx').on(t.createdAt, t.id),
+    // The contacts list sorted by name (src/crm/contact-sort.ts): the display name, folded, byte order.
+    index('contacts_display_name_sort_idx').on(sql.raw(DISPLAY_NAME_SORT_KEY), t.id),
     // Custom-field equality in segments (`fields @> {"plan": "Gold"}`, see src/crm/segment-sql.ts).
     index('contacts_fields_idx').using('gin', sql`${t.fields} jsonb_path_ops`),
     // Engagement filters ("engagement.read within 14d") are usually selective: a bitmap scan of these beats

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { describeEachEngine } from '../helpers/store.ts';
 import { testApi, type TestApi } from '../helpers/api.ts';
+import type { TestClock } from '../helpers/context.ts';
 import { upsertNumber } from '../../src/messaging/numbers.ts';
 import { contacts, messages } from '../../src/messaging/schema.ts';
 import { signatureFor } from '../../src/whatsapp/signature.ts';
@@ -34,6 +35,61 @@ describeEachEngine('CRM contacts', (engine) => {
     const dupe = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '+34 612-345-678' } });
     expect(dupe.statusCode).toBe(409);
     expect(dupe.json().error).toMatchObject({ code: 'contact_exists', details: { existingId: res.json().id } });
+  });
+
+  it('sorts the list by name, newest and latest inbound message, and pages through each order by cursor', async () => {
+    const clock = api.ctx.clock as TestClock;
+    const make = async (payload: Record<string, unknown>) => {
+      clock.advance(1000);
+      return (await api.call({ method: 'POST', url: '/api/v1/contacts', payload })).json() as { id: string };
+    };
+    const zoe = await make({ name: 'Zoë Ruiz', phone: '+34 600 000 001' });
+    const alvaro = await make({ name: 'Álvaro Gil', phone: '+34 600 000 002' });
+    const bea = await make({ name: 'beatriz Peña', phone: '+34 600 000 003' });
+    const noName = await make({ phone: '+34 600 000 004' }); // listed as its number, "+34600000004"
+    const carlos = await make({ name: 'Carlos', phone: '+34 600 000 005' });
+    clock.advance(60_000);
+    await customerWrites({ waId: '34600000003' }, 'hola');
+    clock.advance(60_000);
+    await customerWrites({ waId: '34600000001' }, 'buenas');
+
+    const ids = async (query: string) => ((await api.call(`/api/v1/contacts?${query}`)).json().data as { id: string }[]).map((c) => c.id);
+    /** Every page of `limit` rows in this order, following nextCursor. */
+    const paged = async (sort: string, limit: number) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await api.call(`/api/v1/contacts?sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { id: string }[]; nextCursor: string | null };
+        out.push(...page.data.map((c) => c.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    };
+
+    // By the name lists show, accents and case folded; a contact without a name sorts by its number.
+    const byName = [noName.id, alvaro.id, bea.id, carlos.id, zoe.id];
+    expect(await ids('sort=name')).toEqual(byName);
+    expect(await ids('sort=-name')).toEqual([...byName].reverse());
+    expect(await paged('name', 2)).toEqual(byName);
+    // Newest first is the default, oldest first on request.
+    const byCreated = [zoe.id, alvaro.id, bea.id, noName.id, carlos.id];
+    expect(await ids('')).toEqual([...byCreated].reverse());
+    expect(await paged('created', 2)).toEqual(byCreated);
+    // Latest inbound first; those who never wrote after them, the same three on every page walk.
+    const recent = await ids('sort=-last_inbound');
+    expect(recent.slice(0, 2)).toEqual([zoe.id, bea.id]);
+    expect(new Set(recent.slice(2))).toEqual(new Set([alvaro.id, noName.id, carlos.id]));
+    expect(await paged('-last_inbound', 2)).toEqual(recent);
+    expect((await ids('sort=last_inbound')).slice(3)).toEqual([bea.id, zoe.id]);
+    // Sorting works with a search and a segment filter.
+    expect(await ids(`sort=name&segment=${encodeURIComponent('last_inbound within 1d')}`)).toEqual([bea.id, zoe.id]);
+
+    // A cursor pages the sort it came from; another sort is refused, saying which.
+    const cursor = (await api.call('/api/v1/contacts?sort=name&limit=2')).json().nextCursor as string;
+    const wrong = await api.call(`/api/v1/contacts?sort=-created&cursor=${cursor}`);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ code: 'invalid_cursor', message: expect.stringContaining('sort=name') });
+    expect((await api.call('/api/v1/contacts?sort=surname')).statusCode).toBe(400);
   });
 
   it('explains bad input: phone, e-mail, unknown and invalid custom fields', async () => {

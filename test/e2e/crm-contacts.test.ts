@@ -1,7 +1,7 @@
 // Saved segments and merging duplicates from the contacts screens, in real Chromium against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, chromiumSkipReason, errorOf, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
+import { buildWeb, choose, chromiumSkipReason, errorOf, eventually, launchBrowser, newPage, screenshot, signIn, startCharla, type Charla } from './harness.ts';
 
 const skip = chromiumSkipReason();
 const SUPERVISOR = { email: 'sara.super@example.com', password: 'super-pass-123' };
@@ -39,6 +39,16 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
 
   const segments = async () => (await charla.api<{ data: Segment[] }>('GET', '/api/v1/segments')).data;
   const savedButton = (name: string) => page.getByTestId('saved-segment').filter({ hasText: name });
+
+  it('sorts the list by name and back to newest first', async () => {
+    await page.getByTestId('contacts-table').waitFor();
+    const names = async () => (await page.getByTestId('contacts-table').locator('tbody tr td:first-child').allTextContents());
+    await eventually(async () => expect(await names()).toEqual(['Marta Sanz', 'Luis Gil', 'Pepa R.', 'Pepa Ruiz']));
+    await choose(page, page.getByTestId('contact-sort'), 'Name A–Z');
+    await eventually(async () => expect(await names()).toEqual(['Luis Gil', 'Marta Sanz', 'Pepa R.', 'Pepa Ruiz']));
+    await choose(page, page.getByTestId('contact-sort'), 'Newest first');
+    await eventually(async () => expect(await names()).toEqual(['Marta Sanz', 'Luis Gil', 'Pepa R.', 'Pepa Ruiz']));
+  });
 
   it('saves the filter being written as a segment, shows its live count and applies it again', async () => {
     await page.getByTestId('contacts-table').waitFor();

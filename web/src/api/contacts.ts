@@ -4,7 +4,7 @@ import type { ContactDetail, ContactView, FieldDef, Message, Organization, Segme
 
 export const contactKeys = {
   one: (id: string) => ['contact', id] as const,
-  list: (q: string, segment: string) => ['contacts', q, segment] as const,
+  list: (q: string, segment: string, sort: ContactSort) => ['contacts', q, segment, sort] as const,
 };
 
 export function useContact(id: string) {
@@ -37,10 +37,14 @@ export function useContactHistory(id: string) {
   });
 }
 
-export function useContacts(q: string, segment: string) {
+/** The orders GET /api/v1/contacts offers ("-" first: descending). */
+export const CONTACT_SORTS = ['-created', 'created', 'name', '-name', '-last_inbound'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+export function useContacts(q: string, segment: string, sort: ContactSort = '-created') {
   return useInfiniteQuery({
-    queryKey: contactKeys.list(q, segment),
-    queryFn: ({ pageParam, signal }) => api.get<{ data: ContactView[]; nextCursor: string | null }>('/api/v1/contacts', { q, segment, cursor: pageParam, limit: 50 }, signal),
+    queryKey: contactKeys.list(q, segment, sort),
+    queryFn: ({ pageParam, signal }) => api.get<{ data: ContactView[]; nextCursor: string | null }>('/api/v1/contacts', { q, segment, sort, cursor: pageParam, limit: 50 }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -644,6 +644,12 @@ export const en = {
   'org.deleteTitle': 'Delete “{name}”?',
   'org.deleteBody': 'The organization is deleted. Its contacts ({count}) stay, with their conversations and history; they are only unlinked from it and will have no organization. This cannot be undone.',
   // — contacts: saved segments, duplicates and merge —
+  'contact.sort': 'Sort by',
+  'contact.sort.-created': 'Newest first',
+  'contact.sort.created': 'Oldest first',
+  'contact.sort.name': 'Name A–Z',
+  'contact.sort.-name': 'Name Z–A',
+  'contact.sort.-last_inbound': 'Latest message first',
   'contact.mergedInto': 'This record was merged into another contact, which now holds its history.',
   'contact.mergedOpen': 'Open that contact',
   'mergeCard.title': 'Merge a duplicate into this contact',

@@ -646,6 +646,12 @@ export const es: Record<MessageKey, string> = {
   'org.deleteTitle': '¿Eliminar «{name}»?',
   'org.deleteBody': 'Se elimina la organización. Sus contactos ({count}) se conservan, con sus conversaciones e historial; solo se desvinculan de ella y quedarán sin organización. No se puede deshacer.',
   // — contacts: saved segments, duplicates and merge —
+  'contact.sort': 'Ordenar por',
+  'contact.sort.-created': 'Más recientes',
+  'contact.sort.created': 'Más antiguos',
+  'contact.sort.name': 'Nombre A–Z',
+  'contact.sort.-name': 'Nombre Z–A',
+  'contact.sort.-last_inbound': 'Último mensaje recibido',
   'contact.mergedInto': 'Este registro se fusionó en otro contacto, que ahora conserva su historial.',
   'contact.mergedOpen': 'Abrir ese contacto',
   'mergeCard.title': 'Fusionar un duplicado en este contacto',

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Center, Chip, Group, Loader, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Center, Chip, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { AnchorLink, ButtonLink } from '../../components/links.tsx';
-import { useContacts, useSegmentPreview, type SavedSegment } from '../../api/contacts.ts';
+import { CONTACT_SORTS, useContacts, useSegmentPreview, type ContactSort, type SavedSegment } from '../../api/contacts.ts';
 import { buildUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
@@ -42,7 +42,8 @@ export function ContactsScreen({ initialFilter }: { initialFilter?: string | und
   const preview = useSegmentPreview(dFilter);
   // Only list by the filter once the server accepts it; while typing a wrong one, keep the last good list.
   const listFilter = dFilter && preview.isSuccess && !preview.isPlaceholderData ? dFilter : '';
-  const contacts = useContacts(dq, listFilter);
+  const [sort, setSort] = useState<ContactSort>('-created');
+  const contacts = useContacts(dq, listFilter, sort);
   const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Stack p="md" gap="sm">
@@ -60,7 +61,18 @@ export function ContactsScreen({ initialFilter }: { initialFilter?: string | und
           <NewContactButton />
         </Group>
       </Group>
-      <TextInput label={t('contact.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={420} />
+      <Group align="flex-end">
+        <TextInput label={t('contact.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={420} maw="100%" />
+        <Select
+          label={t('contact.sort')}
+          value={sort}
+          allowDeselect={false}
+          onChange={(v) => v && setSort(v as ContactSort)}
+          data={CONTACT_SORTS.map((s) => ({ value: s, label: t(`contact.sort.${s}`) }))}
+          w={220}
+          data-testid="contact-sort"
+        />
+      </Group>
       <SavedSegments
         filter={filter}
         filterOk={!!dFilter && dFilter === filter && preview.isSuccess && !preview.isPlaceholderData}

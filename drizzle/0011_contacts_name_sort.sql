@@ -1,0 +1,1 @@
+CREATE INDEX "contacts_display_name_sort_idx" ON "contacts" USING btree ((translate(lower(coalesce(name, profile_name, '@' || username, e164, bsuid, email, '')), 'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy') collate "C"),"id");
