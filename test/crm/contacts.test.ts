@@ -92,6 +92,22 @@ describeEachEngine('CRM contacts', (engine) => {
     expect((await api.call('/api/v1/contacts?sort=surname')).statusCode).toBe(400);
   });
 
+  it('pages through contacts created within the same millisecond without skipping any', async () => {
+    // Timestamps set by the database carry microseconds; a cursor holding a JavaScript date (milliseconds) skipped
+    // rows that fell between the millisecond and the last row's microsecond.
+    await engine.store.db.execute(sql`insert into contacts (wa_id, name, created_at) values
+      ('34600000101', 'Uno', '2026-11-02 10:00:00.123456+00'), ('34600000102', 'Dos', '2026-11-02 10:00:00.123400+00'),
+      ('34600000103', 'Tres', '2026-11-02 10:00:00.123300+00')`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await api.call(`/api/v1/contacts?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { name: string }[]; nextCursor: string | null };
+      seen.push(...page.data.map((c) => c.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['Uno', 'Dos', 'Tres']);
+  });
+
   it('explains bad input: phone, e-mail, unknown and invalid custom fields', async () => {
     const bad = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '612 34', defaultCountry: 'ES' } });
     expect(bad.statusCode).toBe(400);
