@@ -4,6 +4,7 @@
  * phones as E.164, choices as given in the options).
  */
 import { parsePhone } from './phone.ts';
+import { isEmail } from './email.ts';
 
 export const FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'choice', 'multi_choice', 'phone', 'email', 'url'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -43,7 +44,6 @@ export function validateDefinition(def: { key?: unknown; label?: unknown; type?:
   return problems;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 
@@ -108,7 +108,7 @@ export function normaliseFieldValue(def: FieldDefinition, raw: unknown, opts: { 
       return r.ok ? { ok: true, value: r.value.e164 } : fail(r.error.message);
     }
     case 'email':
-      return EMAIL.test(String(text)) && String(text).length <= 254 ? { ok: true, value: String(text).toLowerCase() } : fail(`"${String(raw)}" is not an e-mail address.`);
+      return isEmail(String(text)) ? { ok: true, value: String(text).toLowerCase() } : fail(`"${String(raw)}" is not an e-mail address.`);
     case 'url': {
       try {
         const u = new URL(String(text));

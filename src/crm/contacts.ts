@@ -4,6 +4,7 @@ import type { Db } from '../store/connection.ts';
 import { parsePhone, parseBsuid, countryOfPhone, countryOfBsuid } from '../core/phone.ts';
 import { marketOfRecipient } from '../core/market.ts';
 import { normaliseFields } from '../core/fields.ts';
+import { emailIn, isEmail } from '../core/email.ts';
 import { HttpError } from '../http/errors.ts';
 import { contacts, conversations, messages, phoneNumbers } from '../messaging/schema.ts';
 import { contactTags, organizations, tags } from './schema.ts';
@@ -35,7 +36,6 @@ export interface ContactInput {
   defaultCountry?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The public shape of a contact (also what the web app renders). */
 export function contactView(c: ContactRow, extra: { tags?: string[] } = {}) {
@@ -92,7 +92,7 @@ function identityFrom(input: ContactInput): Partial<typeof contacts.$inferInsert
 }
 
 async function checkRefs(db: Db, input: ContactInput): Promise<void> {
-  if (input.email && !EMAIL.test(input.email)) throw new HttpError(400, 'invalid_email', `email: "${input.email}" is not an e-mail address.`, { field: 'email' });
+  if (input.email && !isEmail(input.email)) throw new HttpError(400, 'invalid_email', `email: "${input.email}" is not an e-mail address.`, { field: 'email' });
   if (input.organizationId) {
     // A friendly error first; the foreign key (migration 0010) is what keeps a concurrent delete from leaving a
     // dangling link.
@@ -311,8 +311,15 @@ export async function contactMessages(db: Db, contactId: string, opts: { cursor?
   };
 }
 
-/** "Copy this message into field X": the text of a message the contact sent becomes a field value. */
-export async function copyMessageToField(ctx: AppContext, contactId: string, messageId: string, fieldKey: string): Promise<ContactView> {
+/** Where "copy this message" can write: one of the workspace's custom fields, or the contact's name or e-mail. */
+export type CopyTarget = { field: string } | { contactField: 'name' | 'email' };
+
+/**
+ * "Copy this message into field X": the text of a message the contact sent becomes a field value (checked as that
+ * field's type), the contact's name, or its e-mail: the one address the text carries, so "mi correo es
+ * ana@example.com" gives ana@example.com.
+ */
+export async function copyMessageToField(ctx: AppContext, contactId: string, messageId: string, target: CopyTarget): Promise<ContactView> {
   const [row] = await ctx.store.db
     .select({ m: messages })
     .from(messages)
@@ -328,7 +335,11 @@ export async function copyMessageToField(ctx: AppContext, contactId: string, mes
       : undefined) ||
     (typeof content[row.m.type]?.caption === 'string' && (content[row.m.type]!.caption as string));
   if (!text) throw new HttpError(422, 'message_has_no_text', 'This message has no text to copy (it is a media file, location or reaction).');
-  return updateContact(ctx, contactId, { fields: { [fieldKey]: text } });
+  if ('field' in target) return updateContact(ctx, contactId, { fields: { [target.field]: text } });
+  if (target.contactField === 'name') return updateContact(ctx, contactId, { name: text.trim().slice(0, 200) });
+  const email = emailIn(text);
+  if (!email) throw new HttpError(422, 'no_email_in_message', 'email: this message has no e-mail address, or more than one; copy it by hand or pick another message.', { field: 'email' });
+  return updateContact(ctx, contactId, { email });
 }
 
 /** Groups of contacts that look like the same person: same e-mail, or same phone digits in another field. */

@@ -113,8 +113,21 @@ export const crmRoutes: FastifyPluginAsyncZod<CrmRouteOptions> = async (app, { c
 
   app.post(
     '/api/v1/contacts/:id/fields/from-message',
-    { schema: { tags: ['contacts'], summary: 'Copy the text of a message into a custom field', params: id, body: z.object({ messageId: z.uuid(), field: z.string().min(1) }) } },
-    async (request) => copyMessageToField(ctx, request.params.id, request.body.messageId, request.body.field),
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Copy the text of a message into a custom field, or into the contact\'s name or e-mail',
+        params: id,
+        body: z.union([
+          z.object({ messageId: z.uuid(), field: z.string().min(1).describe('a custom field key') }).strict(),
+          z.object({ messageId: z.uuid(), contactField: z.enum(['name', 'email']).describe('email takes the one address the text carries') }).strict(),
+        ]),
+      },
+    },
+    async (request) => {
+      const { messageId, ...target } = request.body;
+      return copyMessageToField(ctx, request.params.id, messageId, target);
+    },
   );
 
   app.post('/api/v1/contacts/:id/tags', { schema: { tags: ['contacts'], summary: 'Add tags', params: id, body: z.object({ tags: z.array(z.string().min(1).max(64)).min(1).max(100) }) } }, async (request) => {

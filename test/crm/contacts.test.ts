@@ -224,6 +224,25 @@ describeEachEngine('CRM contacts', (engine) => {
     expect(res.json().fields).toEqual({ address: 'Calle Mayor 5, 2ºB' });
   });
 
+  it('copies a message into the contact\'s e-mail (the one address it carries) or name, and says why it cannot', async () => {
+    await customerWrites({ waId: '34655443323' }, 'Mi correo es Lola.Vidal@Example.es, gracias');
+    await customerWrites({ waId: '34655443323' }, 'lola@a.es o lola@b.es');
+    await customerWrites({ waId: '34655443323' }, 'Lola Vidal Romero');
+    const c = (await api.call('/api/v1/contacts')).json().data[0];
+    const byText = new Map((await engine.store.db.select().from(messages)).map((m) => [(m.content as { text: { body: string } }).text.body, m.id]));
+    const copy = (messageId: string, target: Record<string, string>) => api.call({ method: 'POST', url: `/api/v1/contacts/${c.id}/fields/from-message`, payload: { messageId, ...target } });
+
+    expect((await copy(byText.get('Mi correo es Lola.Vidal@Example.es, gracias')!, { contactField: 'email' })).json()).toMatchObject({ email: 'lola.vidal@example.es' });
+    const two = await copy(byText.get('lola@a.es o lola@b.es')!, { contactField: 'email' });
+    expect(two.statusCode).toBe(422);
+    expect(two.json().error).toMatchObject({ code: 'no_email_in_message', message: expect.stringContaining('more than one') });
+    expect((await api.call(`/api/v1/contacts/${c.id}`)).json().email).toBe('lola.vidal@example.es'); // unchanged
+    expect((await copy(byText.get('Lola Vidal Romero')!, { contactField: 'name' })).json()).toMatchObject({ name: 'Lola Vidal Romero' });
+    // One target at a time, and only these two contact fields.
+    expect((await copy(byText.get('Lola Vidal Romero')!, { contactField: 'phone' })).statusCode).toBe(400);
+    expect((await copy(byText.get('Lola Vidal Romero')!, { contactField: 'name', field: 'address' })).statusCode).toBe(400);
+  });
+
   it('searches by name prefix, number prefix and e-mail, and pages by cursor', async () => {
     for (let i = 0; i < 7; i++) {
       api.ctx.clock.now = (() => { const t = Date.parse('2026-11-02T10:00:00Z') + i * 1000; return () => new Date(t); })();

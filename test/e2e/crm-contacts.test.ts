@@ -164,6 +164,16 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await page.getByText('Copied into “Empresa”').waitFor();
     expect((await charla.api<{ fields: Record<string, unknown> }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).fields.empresa).toBe('Ferretería López S.L.');
 
+    // The contact's own e-mail: the one address in the sentence is taken.
+    await charla.sandbox('POST', `/_sandbox/personas/${persona.id}/messages`, { type: 'text', text: { body: 'Mi correo es Diego.S@Example.com, gracias' } });
+    const withEmail = page.getByTestId('message').filter({ hasText: 'Mi correo es' });
+    await withEmail.getByTestId('copy-to-field').click();
+    await dialog.getByLabel('Field').click();
+    await page.getByRole('option', { name: 'E-mail' }).click();
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied into “E-mail”').waitFor();
+    expect((await charla.api<{ email: string | null }>('GET', `/api/v1/contacts/${conv!.contact.id}`)).email).toBe('diego.s@example.com');
+
     // On the contact page each custom field has an input of its type, and a refused value is explained under it.
     await page.goto(`${charla.url}/contacts/${conv!.contact.id}`);
     const visits = page.locator('input[data-field="visitas"]');

@@ -173,11 +173,15 @@ export function useMergeContacts() {
   });
 }
 
-/** "Copy this message into field X": the server takes the message's text and validates it as that field's type. */
+/**
+ * "Copy this message into field X": the server takes the message's text and checks it as that custom field's type,
+ * or sets the contact's name, or its e-mail (the one address the text carries).
+ */
 export function useCopyMessageToField(contactId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { messageId: string; field: string }) => api.post<ContactView>(`/api/v1/contacts/${contactId}/fields/from-message`, body),
+    mutationFn: (body: { messageId: string } & ({ field: string } | { contactField: 'name' | 'email' })) =>
+      api.post<ContactView>(`/api/v1/contacts/${contactId}/fields/from-message`, body),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: contactKeys.one(contactId) });
       void qc.invalidateQueries({ queryKey: ['contacts'] });

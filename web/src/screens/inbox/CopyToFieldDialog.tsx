@@ -1,6 +1,6 @@
 // "Copy this message into field X": a customer wrote their e-mail, address or company in the chat; the agent
-// files it in one of the contact's custom fields without retyping. The server checks the value against the
-// field's type (a number field refuses "tomorrow") and says why.
+// files it in the contact's name, e-mail or one of its custom fields without retyping. The server checks the
+// value against the field's type (a number field refuses "tomorrow") and says why.
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -15,11 +15,15 @@ export function CopyToFieldDialog({ contactId, message, onClose }: { contactId: 
   const fields = useFields();
   const copy = useCopyMessageToField(contactId);
   const [field, setField] = useState<string | null>(null);
-  const options = (fields.data?.data ?? []).filter((f) => f.entity === 'contact').map((f) => ({ value: f.key, label: f.label }));
-  const label = options.find((o) => o.value === field)?.label ?? field ?? '';
+  // Values: "contact:name" / "contact:email" for the record's own fields, "field:<key>" for custom ones.
+  const custom = (fields.data?.data ?? []).filter((f) => f.entity === 'contact').map((f) => ({ value: `field:${f.key}`, label: f.label }));
+  const own = [{ value: 'contact:name', label: t('contact.name') }, { value: 'contact:email', label: t('contact.email') }];
+  const options = [{ group: t('copyField.own'), items: own }, ...(custom.length ? [{ group: t('copyField.custom'), items: custom }] : [])];
+  const label = [...own, ...custom].find((o) => o.value === field)?.label ?? '';
+  const target = (v: string) => (v.startsWith('field:') ? { field: v.slice('field:'.length) } : { contactField: v === 'contact:email' ? ('email' as const) : ('name' as const) });
   const run = () =>
     field &&
-    copy.mutate({ messageId: message.id, field }, {
+    copy.mutate({ messageId: message.id, ...target(field) }, {
       onSuccess: () => {
         notifications.show({ message: t('copyField.done', { field: label }), color: 'green' });
         onClose();
@@ -31,11 +35,9 @@ export function CopyToFieldDialog({ contactId, message, onClose }: { contactId: 
         <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} className="bubble bubble-in" data-testid="copy-source">
           {copyableText(message)}
         </Text>
-        {fields.isSuccess && options.length === 0 ? (
-          <Text size="sm" c="dimmed">{t('copyField.noFields')}</Text>
-        ) : (
-          <Select label={t('copyField.field')} placeholder={t('copyField.choose')} data={options} value={field} onChange={(v) => { copy.reset(); setField(v); }} searchable data-autofocus />
-        )}
+        <Select label={t('copyField.field')} placeholder={t('copyField.choose')} data={options} value={field} onChange={(v) => { copy.reset(); setField(v); }} searchable data-autofocus />
+        {field === 'contact:email' && <Text size="xs" c="dimmed">{t('copyField.emailHelp')}</Text>}
+        {fields.isSuccess && custom.length === 0 && <Text size="xs" c="dimmed">{t('copyField.noFields')}</Text>}
         {copy.error && <Alert color="red" role="alert">{errorText(copy.error, t('app.error'))}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('app.cancel')}</Button>
