@@ -36,7 +36,6 @@ export interface ContactInput {
   defaultCountry?: string;
 }
 
-
 /** The public shape of a contact (also what the web app renders). */
 export function contactView(c: ContactRow, extra: { tags?: string[] } = {}) {
   return {
@@ -242,8 +241,8 @@ function decodeCursor(c: string): { at: string; id: string } {
 }
 
 /**
- * Contacts in the order asked (newest first by default), paged by cursor. `q` searches by number prefix when it looks like a phone
- * (digits, +, spaces), else by name prefix or exact e-mail: the prefix indexes answer both.
+ * Contacts in the order asked (newest first by default), paged by cursor. `q` searches by number prefix when it
+ * looks like a phone (digits, +, spaces), else by name prefix or exact e-mail: the prefix indexes answer both.
  */
 export async function listContacts(db: Db, query: ListQuery): Promise<{ data: ContactView[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
@@ -271,7 +270,7 @@ export async function listContacts(db: Db, query: ListQuery): Promise<{ data: Co
     conds.push(order.after(c.k, c.id));
   }
   // The page's ids are picked first and only their rows read: a sort without an index (latest message first)
-  // then orders 100k narrow (id, key) tuples instead of whole rows, 25 instead of 44 ms on the CRM bench.
+  // then orders 100k narrow (id, key) tuples instead of whole rows: ≈ 22 instead of 44 ms on the CRM bench.
   const top = db.$with('top').as(db.select({ id: contacts.id, key: order.keyText }).from(contacts).where(and(...conds)).orderBy(order.orderBy).limit(limit + 1));
   const rows = await db.with(top).select({ row: contacts, key: top.key }).from(top).innerJoin(contacts, eq(contacts.id, top.id)).orderBy(order.orderBy);
   const page = rows.slice(0, limit);

@@ -28,6 +28,18 @@ describeEachEngine('CRM contacts', (engine) => {
     }
   }
 
+  /** Every contact a listing returns, following nextCursor page by page. */
+  async function allPages(query: string): Promise<{ id: string; name: string }[]> {
+    const out: { id: string; name: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await api.call(`/api/v1/contacts?${query}${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { id: string; name: string }[]; nextCursor: string | null };
+      out.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
   it('creates a contact from a national number with the default country, and refuses a duplicate naming it', async () => {
     const res = await api.call({ method: 'POST', url: '/api/v1/contacts', payload: { phone: '612 34 56 78', defaultCountry: 'ES', name: 'Ana García', email: 'Ana@Example.es', tags: ['VIP', 'vip', 'Madrid'] } });
     expect(res.statusCode).toBe(201);
@@ -54,17 +66,7 @@ describeEachEngine('CRM contacts', (engine) => {
     await customerWrites({ waId: '34600000001' }, 'buenas');
 
     const ids = async (query: string) => ((await api.call(`/api/v1/contacts?${query}`)).json().data as { id: string }[]).map((c) => c.id);
-    /** Every page of `limit` rows in this order, following nextCursor. */
-    const paged = async (sort: string, limit: number) => {
-      const out: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page = (await api.call(`/api/v1/contacts?sort=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { id: string }[]; nextCursor: string | null };
-        out.push(...page.data.map((c) => c.id));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return out;
-    };
+    const paged = async (sort: string, limit: number) => (await allPages(`sort=${sort}&limit=${limit}`)).map((c) => c.id);
 
     // By the name lists show, accents and case folded; a contact without a name sorts by its number.
     const byName = [noName.id, alvaro.id, bea.id, carlos.id, zoe.id];
@@ -98,14 +100,7 @@ describeEachEngine('CRM contacts', (engine) => {
     await engine.store.db.execute(sql`insert into contacts (wa_id, name, created_at) values
       ('34600000101', 'Uno', '2026-11-02 10:00:00.123456+00'), ('34600000102', 'Dos', '2026-11-02 10:00:00.123400+00'),
       ('34600000103', 'Tres', '2026-11-02 10:00:00.123300+00')`);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = (await api.call(`/api/v1/contacts?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { name: string }[]; nextCursor: string | null };
-      seen.push(...page.data.map((c) => c.name));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual(['Uno', 'Dos', 'Tres']);
+    expect((await allPages('limit=1')).map((c) => c.name)).toEqual(['Uno', 'Dos', 'Tres']);
   });
 
   it('explains bad input: phone, e-mail, unknown and invalid custom fields', async () => {
@@ -255,14 +250,7 @@ describeEachEngine('CRM contacts', (engine) => {
     expect((await api.call(`/api/v1/contacts?q=${encodeURIComponent('+34 611 000 005')}`)).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 5']);
     expect((await api.call('/api/v1/contacts?q=P3@X.ES')).json().data.map((c: { name: string }) => c.name)).toEqual(['Bruno 3']);
     expect((await api.call('/api/v1/contacts?q=50%25')).json().data).toHaveLength(0); // % is literal, not a wildcard
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = (await api.call(`/api/v1/contacts?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json() as { data: { name: string }[]; nextCursor: string | null };
-      seen.push(...page.data.map((c) => c.name));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual(['Bruno 6', 'Bruno 5', 'Bruno 4', 'Bruno 3', 'Ángela 2', 'Ángela 1', 'Ángela 0']);
+    expect((await allPages('limit=3')).map((c) => c.name)).toEqual(['Bruno 6', 'Bruno 5', 'Bruno 4', 'Bruno 3', 'Ángela 2', 'Ángela 1', 'Ángela 0']);
     expect((await api.call('/api/v1/contacts?cursor=garbage')).json().error.code).toBe('invalid_cursor');
   });
 
