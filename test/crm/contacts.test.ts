@@ -210,6 +210,18 @@ describeEachEngine('CRM contacts', (engine) => {
     expect((await api.call(`/api/v1/contacts/${c.id}/consents`)).json().current.marketing).toBe('opted_out');
   });
 
+  it('finds one phone number stored in its two forms (Mexican 52 1…, Brazilian ninth digit) as duplicates', async () => {
+    await engine.store.db.execute(sql`insert into contacts (wa_id, name, created_at) values
+      ('5215512345678', 'Rosa (móvil)', '2026-11-01T10:00:00Z'), ('525512345678', 'Rosa', '2026-11-01T11:00:00Z'),
+      ('5511987654321', 'João', '2026-11-01T10:00:00Z'), ('551187654321', 'João S.', '2026-11-01T11:00:00Z'),
+      ('525599999999', 'Sin pareja', now()), ('34600111333', 'Pepe', now())`);
+    const dupes = (await api.call('/api/v1/contacts/duplicates')).json().data as { reason: string; key: string; contacts: { displayName: string }[] }[];
+    expect(dupes.map((g) => [g.reason, g.key, g.contacts.map((c) => c.displayName)]).sort()).toEqual([
+      ['same phone number', '551187654321', ['João', 'João S.']],
+      ['same phone number', '525512345678', ['Rosa (móvil)', 'Rosa']],
+    ].sort());
+  });
+
   it('copies a message the customer sent into a custom field', async () => {
     await api.call({ method: 'POST', url: '/api/v1/fields', payload: { key: 'address', label: 'Dirección', type: 'text' } });
     await customerWrites({ waId: '34655443322' }, 'Calle Mayor 5, 2ºB');
