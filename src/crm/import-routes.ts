@@ -18,6 +18,7 @@ import { CONSENT_CATEGORIES } from '../core/consent.ts';
 import { fieldDefinitions } from './fields.ts';
 import { importJobs } from './schema.ts';
 import { exportContactsCsv } from './export.ts';
+import { getSegment } from './segments.ts';
 import { csvRow, CsvFormatError, UTF8_BOM, type CsvSource } from './import/csv.ts';
 import { BASIC_TARGETS, compileMapping, mappingOf, suggestMapping } from './import/mapping.ts';
 import {
@@ -250,21 +251,28 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   app.get('/api/v1/contacts/export.csv', {
     schema: {
       tags: ['import'],
-      summary: 'Contacts as CSV (optionally those matching a segment filter); formula-like cells are neutralised',
+      summary: 'Contacts as CSV (optionally those of a segment filter or a saved segment); formula-like cells are neutralised',
       querystring: z.object({
-        segment: z.string().max(4000).optional(),
+        segment: z.string().max(4000).optional().describe('a segment filter'),
+        segmentId: z.string().optional().describe('a saved segment: its filter as it is now'),
         delimiter: z.enum(['comma', 'semicolon', 'tab']).default('comma'),
         bom: z.enum(['true', 'false']).default('true'),
       }),
     },
   }, async (request, reply) => {
     const q = request.query;
+    if (q.segment !== undefined && q.segmentId !== undefined) {
+      throw new HttpError(400, 'invalid_request', 'Give segment (a filter) or segmentId (a saved segment), not both.', [{ field: 'segmentId', message: 'not with segment' }]);
+    }
+    const saved = q.segmentId !== undefined ? await getSegment(ctx.store.db, q.segmentId) : null;
     const delimiter = ({ comma: ',', semicolon: ';', tab: '\t' } as const)[q.delimiter];
-    const chunks = await exportContactsCsv(ctx.store, { segment: q.segment, delimiter, bom: q.bom === 'true', now: ctx.clock.now() });
+    const chunks = await exportContactsCsv(ctx.store, { segment: saved?.filter ?? q.segment, delimiter, bom: q.bom === 'true', now: ctx.clock.now() });
     const day = ctx.clock.now().toISOString().slice(0, 10);
+    // The saved segment's name in the file name, as far as file systems and headers take it.
+    const slug = saved ? `-${saved.name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}` : '';
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="contacts-${day}.csv"`)
+      .header('content-disposition', `attachment; filename="contacts${slug}-${day}.csv"`)
       .send(Readable.from(chunks));
   });
 };

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { describeEachEngine } from '../helpers/store.ts';
 import { testContext } from '../helpers/context.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { createSegment } from '../../src/crm/segments.ts';
 import { importRoutes, waitForImport } from '../../src/crm/import-routes.ts';
 import { contacts } from '../../src/messaging/schema.ts';
 import { createField } from '../../src/crm/fields.ts';
@@ -156,5 +157,14 @@ describeEachEngine('import and export HTTP', (ctx) => {
     const bad = await app.inject(`/api/v1/contacts/export.csv?segment=${encodeURIComponent('kind ==== ')}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_filter');
+
+    // A saved segment by id: its filter as it is now, its name in the file name.
+    const seg = await createSegment(ctx.store.db, { name: 'Clientes Ñandú', filter: 'kind = lead' }, new Date());
+    const bySaved = await app.inject(`/api/v1/contacts/export.csv?segmentId=${seg.id}`);
+    expect(bySaved.statusCode).toBe(200);
+    expect(bySaved.headers['content-disposition']).toMatch(/filename="contacts-Clientes-Nandu-\d{4}-\d\d-\d\d\.csv"/);
+    expect(bySaved.body.trim().split('\r\n').slice(1).map((l) => l.includes(',Dos,'))).toEqual([true]);
+    expect((await app.inject(`/api/v1/contacts/export.csv?segmentId=${seg.id}&segment=kind%20%3D%20lead`)).statusCode).toBe(400);
+    expect((await app.inject('/api/v1/contacts/export.csv?segmentId=00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
   });
 });

@@ -44,6 +44,8 @@ export function ContactsScreen({ initialFilter }: { initialFilter?: string | und
   const listFilter = dFilter && preview.isSuccess && !preview.isPlaceholderData ? dFilter : '';
   const [sort, setSort] = useState<ContactSort>('-created');
   const contacts = useContacts(dq, listFilter, sort);
+  // The saved segment applied as saved exports by its id (its name goes into the file name).
+  const exportScope = active && listFilter && listFilter.trim() === active.filter ? { segmentId: active.id } : { segment: listFilter || undefined };
   const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Stack p="md" gap="sm">
@@ -55,7 +57,7 @@ export function ContactsScreen({ initialFilter }: { initialFilter?: string | und
               {t('dupes.link')}
             </ButtonLink>
           )}
-          <Button component="a" variant="default" href={buildUrl('/api/v1/contacts/export.csv', { segment: listFilter || undefined, delimiter: lang === 'es' ? 'semicolon' : 'comma' })} download>
+          <Button component="a" variant="default" href={buildUrl('/api/v1/contacts/export.csv', { ...exportScope, delimiter: lang === 'es' ? 'semicolon' : 'comma' })} download>
             {t('contact.export')}
           </Button>
           <NewContactButton />
