@@ -75,6 +75,8 @@ describe.skipIf(!!skip)('contacts: saved segments and duplicates in Chromium', {
     await eventually(async () => expect(await segments()).toMatchObject([{ name: 'Leads', filter: 'kind = lead and has email' }]));
     await eventually(async () => expect(await savedButton('Leads').getByTestId('saved-segment-count').textContent()).toBe('2'));
     await screenshot(page, 'contacts-segments');
+    // Exporting now exports the saved segment by its id.
+    await eventually(async () => expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toMatch(/segmentId=/));
   });
 
   it('a filter the server rejects cannot be saved, and the error says where it is wrong', async () => {
