@@ -5,6 +5,8 @@ import { parsePhone, parseBsuid, countryOfPhone, countryOfBsuid } from '../core/
 import { marketOfRecipient } from '../core/market.ts';
 import { normaliseFields } from '../core/fields.ts';
 import { emailIn, isEmail } from '../core/email.ts';
+import { canonicalWaIdSql } from '../core/phone-variants.ts';
+import { likeLiteral } from '../store/like.ts';
 import { HttpError } from '../http/errors.ts';
 import { contacts, conversations, messages, phoneNumbers } from '../messaging/schema.ts';
 import { contactTags, organizations, tags } from './schema.ts';
@@ -346,13 +348,14 @@ export async function findDuplicates(db: Db, limit = 100) {
   const byEmail = await db.execute(sql`
     select lower(email) as key, array_agg(id::text order by created_at) as ids from contacts
     where merged_into is null and email is not null group by lower(email) having count(*) > 1 limit ${limit}`);
-  // Same user, two wa_id forms (Mexican 52 1…, Brazilian ninth digit): see core/phone-variants.ts. Only those
-  // prefixes have a second form (any other wa_id is unique by its own index), and the prefix index finds them:
-  // 40 instead of 167 ms over the CRM bench's 100k contacts.
+  // Same user, two wa_id forms (Mexican 52 1…, Brazilian ninth digit): keyed as core/phone-variants.ts keys them.
+  // Only its prefixes have a second form (any other wa_id is unique by its own index), and the prefix index finds
+  // them: 40 instead of 167 ms over the CRM bench's 100k contacts.
+  const canonical = canonicalWaIdSql('wa_id');
   const byPhone = await db.execute(sql`
     select key, array_agg(id::text order by created_at) as ids from (
-      select id, created_at, regexp_replace(regexp_replace(wa_id, '^521(\\d{10})$', '52\\1'), '^55(\\d{2})9(\\d{8})$', '55\\1\\2') as key
-      from contacts where merged_into is null and (wa_id like '52%' or wa_id like '55%')) k
+      select id, created_at, ${sql.raw(canonical.key)} as key
+      from contacts where merged_into is null and (${sql.join(canonical.prefixes.map((p) => sql`wa_id like ${likeLiteral(p) + '%'}`), sql` or `)})) k
     group by key having count(*) > 1 limit ${limit}`);
   const rows = (r: unknown) => ((r as { rows: { key: string; ids: string[] }[] }).rows);
   const groups = [...rows(byEmail).map((r) => ({ reason: 'same e-mail', key: r.key, contactIds: r.ids })), ...rows(byPhone).map((r) => ({ reason: 'same phone number', key: r.key, contactIds: r.ids }))];
