@@ -68,7 +68,7 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
   const numberOf = new Map(numberRows.map((r) => [r.pnid, r.id]));
   if (numberOf.size !== pnids.length) throw new NeedsSlowPath('unknown phone_number_id');
 
-  const held = await takeContacts(tx, msgs, statuses, now);
+  const held = await takeContacts(tx, events, now);
   if (msgs.length > 0) await applyMessages(tx, msgs, numberOf, now, emitted, held);
   return statuses.length > 0 ? applyStatuses(tx, statuses, emitted) : [];
 }
@@ -81,8 +81,9 @@ export async function applyBatch(tx: Db, events: WebhookEvent[], now: Date, emit
  * same new customer at once can still deadlock (one waits on the other's insert while holding locks); the
  * processor applies the batch again when that happens.
  */
-export async function takeContacts(tx: Db, msgs: InboundMessageEvent[], statuses: StatusEvent[], now: Date): Promise<Identity[]> {
-  const held = await lockContacts(tx, [], msgs, statuses);
+export async function takeContacts(tx: Db, events: WebhookEvent[], now: Date): Promise<Identity[]> {
+  const msgs = events.filter((e): e is InboundMessageEvent => e.kind === 'message');
+  const held = await lockContacts(tx, [], msgs, events.filter((e): e is StatusEvent => e.kind === 'status'));
   const inHeld = matcher(held);
   const { created, raced } = await insertSenders(tx, msgs.filter((m) => inHeld(m).length === 0), now);
   return [...held, ...created, ...(await lockContacts(tx, [], raced, []))];
@@ -125,7 +126,7 @@ async function insertSenders(tx: Db, msgs: InboundMessageEvent[], now: Date): Pr
  * row before they touch it. `no key update` is what those UPDATEs take anyway, and leaves foreign-key checks (a
  * message sent from the inbox meanwhile) unblocked.
  */
-async function lockContacts(tx: Db, ids: string[], senders: InboundMessageEvent[], statuses: StatusEvent[]): Promise<Identity[]> {
+export async function lockContacts(tx: Db, ids: string[], senders: InboundMessageEvent[] = [], statuses: StatusEvent[] = []): Promise<Identity[]> {
   const wamids = [...new Set(statuses.map((s) => s.wamid))];
   const sources: SQL[] = identityConditions(senders).map((cond) => sql`select id from contacts where ${cond}`);
   if (ids.length) sources.push(sql`select id from contacts where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
@@ -161,7 +162,7 @@ async function applyMessages(tx: Db, msgs: InboundMessageEvent[], numberOf: Map<
   // order, before any conversation is written.
   const mine = new Set(held.map((c) => c.id));
   const late = [...new Set([...contactOf.values()].filter((id) => !mine.has(id)))].sort();
-  if (late.length) await tx.execute(sql`select id from contacts where id in (${sql.join(late.map((id) => sql`${id}::uuid`), sql`, `)}) order by id for no key update`);
+  if (late.length) await lockContacts(tx, late);
 
   // Conversations: read the pairs we need, create the missing ones in one statement.
   const pairKey = (numberId: string, contactId: string) => `${numberId}|${contactId}`;

@@ -5,7 +5,7 @@ import type { Db } from '../store/connection.ts';
 import { isDeadlock } from '../store/errors.ts';
 import { mergeStatus, type OutboundStatus, type StatusState } from '../core/status.ts';
 import { parseWebhook, type AccountEvent, type InboundMessageEvent, type ParseResult, type StatusEvent, type SystemErrorEvent, type WebhookEvent } from '../whatsapp/webhook-events.ts';
-import { applyBatch, takeContacts } from './batch-apply.ts';
+import { applyBatch, lockContacts, takeContacts } from './batch-apply.ts';
 import { applyConsentKeywords } from '../crm/consent.ts';
 import { refreshInboundEngagement, refreshTemplateEngagement } from '../crm/engagement.ts';
 import { resolveContact } from './contacts.ts';
@@ -52,11 +52,8 @@ async function numberFor(a: ApplyContext, phoneNumberId: string): Promise<{ id: 
  * the contact and wants the conversation.
  */
 async function lockContact(tx: Db, by: { contactId: string } | { conversationId: string }): Promise<void> {
-  await tx.execute(
-    'contactId' in by
-      ? sql`select id from contacts where id = ${by.contactId}::uuid for no key update`
-      : sql`select c.id from contacts c join conversations cv on cv.contact_id = c.id where cv.id = ${by.conversationId}::uuid for no key update of c`,
-  );
+  if ('contactId' in by) await lockContacts(tx, [by.contactId]);
+  else await tx.execute(sql`select c.id from contacts c join conversations cv on cv.contact_id = c.id where cv.id = ${by.conversationId}::uuid for no key update of c`);
 }
 
 async function applyMessage(a: ApplyContext, ev: InboundMessageEvent): Promise<void> {
@@ -231,12 +228,7 @@ function parseBody(body: string): ParseResult {
 export async function applyWebhookBody(tx: Db, body: string, now: Date, emitted: Emitted[]): Promise<string[]> {
   const parsed = parseBody(body);
   // A body's contacts first, as a batch takes them (one body can name several customers).
-  await takeContacts(
-    tx,
-    parsed.events.filter((e): e is InboundMessageEvent => e.kind === 'message'),
-    parsed.events.filter((e): e is StatusEvent => e.kind === 'status'),
-    now,
-  );
+  await takeContacts(tx, parsed.events, now);
   return applyEvents(tx, parsed.events, now, emitted, parsed.problems.map((p) => `${p.path}: ${p.message}`));
 }
 
@@ -407,9 +399,7 @@ export class WebhookProcessor {
           return []; // its own savepoint reports it below
         }
       });
-      await tx.transaction((sp) =>
-        takeContacts(sp, events.filter((e): e is InboundMessageEvent => e.kind === 'message'), events.filter((e): e is StatusEvent => e.kind === 'status'), now),
-      ).catch((err: unknown) => this.ctx.logger.debug({ err }, 'could not lock the contacts of a one-by-one pass up front'));
+      await tx.transaction((sp) => takeContacts(sp, events, now)).catch((err: unknown) => this.ctx.logger.debug({ err }, 'could not lock the contacts of a one-by-one pass up front'));
     }
     for (const row of rows) {
       const mine: Emitted[] = [];
