@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { ContactDetail, ContactView, FieldDef, Message, Organization, SegmentPreview } from './types.ts';
+import type { ContactDetail, ContactView, Message, SegmentPreview } from './types.ts';
 
 export const contactKeys = {
   one: (id: string) => ['contact', id] as const,
@@ -58,14 +58,6 @@ export function useSegmentPreview(filter: string) {
     retry: false,
     placeholderData: (prev) => prev,
   });
-}
-
-export function useFields() {
-  return useQuery({ queryKey: ['fields'], queryFn: () => api.get<{ data: FieldDef[] }>('/api/v1/fields', { entity: 'contact' }), staleTime: 60_000 });
-}
-
-export function useOrganizations() {
-  return useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ data: Organization[] }>('/api/v1/organizations'), staleTime: 60_000 });
 }
 
 export type ContactPatch = Partial<Pick<ContactView, 'name' | 'email' | 'kind' | 'organizationId' | 'preferredLanguage' | 'tags'>> & { fields?: Record<string, unknown>; phone?: string; defaultCountry?: string };

@@ -96,7 +96,8 @@ function useChange<T, R = unknown>(fn: (body: T) => Promise<R>, prefixes: string
 }
 
 export function useFieldDefinitions(entity: FieldEntity) {
-  return useQuery({ queryKey: ['fields', 'admin', entity], queryFn: () => api.get<{ data: CustomField[] }>('/api/v1/fields', { entity }) });
+  // Changes made here invalidate ['fields'], so other screens may keep a minute-old copy.
+  return useQuery({ queryKey: ['fields', entity], queryFn: () => api.get<{ data: CustomField[] }>('/api/v1/fields', { entity }), staleTime: 60_000 });
 }
 export const useCreateField = () => useChange((b: NewField) => api.post<CustomField>('/api/v1/fields', b), [['fields']]);
 export const useUpdateField = () => useChange((b: { id: string; patch: FieldPatch }) => api.patch<CustomField>(`/api/v1/fields/${b.id}`, b.patch), [['fields']]);
@@ -110,7 +111,7 @@ export const useAddSuppression = () => useChange((b: NewSuppression) => api.post
 export const useRemoveSuppression = () => useChange((id: string) => api.del(`/api/v1/suppressions/${id}`), [['suppressions'], ['campaigns']]);
 
 export function useOrganizationList(q: string) {
-  return useQuery({ queryKey: ['organizations', 'admin', q], queryFn: () => api.get<{ data: OrganizationRow[] }>('/api/v1/organizations', { q }), placeholderData: (prev) => prev });
+  return useQuery({ queryKey: ['organizations', 'list', q], queryFn: () => api.get<{ data: OrganizationRow[] }>('/api/v1/organizations', { q }), placeholderData: (prev) => prev, staleTime: 60_000 });
 }
 export const organizationKey = (id: string) => ['organizations', 'one', id] as const;
 export function useOrganization(id: string) {

@@ -189,21 +189,6 @@ export interface ContactDetail extends ContactView {
   }[];
 }
 
-export interface FieldDef {
-  id: string;
-  key: string;
-  label: string;
-  type: string;
-  entity: 'contact' | 'organization';
-  options?: string[] | null;
-  required?: boolean;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-}
-
 export interface SegmentPreview {
   count: number;
   sample: { id: string; displayName: string | null; waId: string | null; kind: string; email: string | null }[];

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Center, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { AnchorLink } from '../../components/links.tsx';
-import { useConsents, useContact, useContactHistory, useFields, useOrganizations, useRecordConsent, useUpdateContact } from '../../api/contacts.ts';
-import type { ContactDetail, FieldDef } from '../../api/types.ts';
+import { useConsents, useContact, useContactHistory, useRecordConsent, useUpdateContact } from '../../api/contacts.ts';
+import { useFieldDefinitions, useOrganizationList } from '../../api/crm-admin.ts';
+import type { ContactDetail } from '../../api/types.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 import { ContactSummary } from './ContactSummary.tsx';
@@ -14,14 +15,14 @@ import { useSession } from '../../session.tsx';
 function EditContact({ contact }: { contact: ContactDetail }) {
   const { t } = useI18n();
   const update = useUpdateContact(contact.id);
-  const fields = useFields();
-  const orgs = useOrganizations();
+  const fields = useFieldDefinitions('contact');
+  const orgs = useOrganizationList('');
   const [name, setName] = useState(contact.name ?? '');
   const [email, setEmail] = useState(contact.email ?? '');
   const [kind, setKind] = useState<string>(contact.kind);
   const [organizationId, setOrganizationId] = useState<string | null>(contact.organizationId);
   const [language, setLanguage] = useState<string | null>(contact.preferredLanguage);
-  const defs: FieldDef[] = fields.data?.data ?? [];
+  const defs = fields.data?.data ?? [];
   // Edited as the organization page does: one input per type, only what changed is sent, problems under their field.
   const initial = Object.fromEntries(defs.map((d) => [d.key, toInput(d, contact.fields?.[d.key])]));
   const [values, setValues] = useState<Record<string, FieldInputValue>>({});

@@ -1,7 +1,8 @@
 import { Badge, Button, Group, Stack, Table, TagsInput, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { AnchorLink, ButtonLink } from '../../components/links.tsx';
-import { useFields, useUpdateContact } from '../../api/contacts.ts';
+import { useUpdateContact } from '../../api/contacts.ts';
+import { useFieldDefinitions } from '../../api/crm-admin.ts';
 import { useShowValue } from '../../components/custom-fields.tsx';
 import type { ContactDetail, ConsentState } from '../../api/types.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -22,7 +23,7 @@ export function ContactSummary({ contact, compact = false }: { contact: ContactD
   const i18n = useI18n();
   const { t } = i18n;
   const update = useUpdateContact(contact.id);
-  const defs = useFields().data?.data ?? [];
+  const defs = useFieldDefinitions('contact').data?.data ?? [];
   const showValue = useShowValue();
   // Labels and formatted values for the workspace's fields; a value whose field was deleted keeps its key.
   const fieldEntries = Object.entries(contact.fields ?? {}).map(([k, v]) => {

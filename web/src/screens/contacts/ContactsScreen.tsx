@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Badge, Button, Center, Chip, Group, Loader, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Button, Center, Chip, Group, Loader, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { AnchorLink, ButtonLink } from '../../components/links.tsx';
+import { ButtonLink } from '../../components/links.tsx';
 import { CONTACT_SORTS, useContacts, useSegmentPreview, type ContactSort, type SavedSegment } from '../../api/contacts.ts';
 import { buildUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
-import { kindKey } from './ContactSummary.tsx';
 import { NewContactButton } from './NewContactDialog.tsx';
+import { ContactsTable } from './ContactsTable.tsx';
 import { SavedSegments } from './SavedSegments.tsx';
 import { useSession } from '../../session.tsx';
 
@@ -115,30 +115,7 @@ export function ContactsScreen({ initialFilter }: { initialFilter?: string | und
       {contacts.isLoading ? (
         <Center p="lg"><Loader /></Center>
       ) : (
-        <Table striped highlightOnHover data-testid="contacts-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('contact.name')}</Table.Th>
-              <Table.Th>{t('contact.phone')}</Table.Th>
-              <Table.Th>{t('contact.kind')}</Table.Th>
-              <Table.Th>{t('contact.email')}</Table.Th>
-              <Table.Th>{t('contact.tags')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>
-                  <AnchorLink to="/contacts/$contactId" params={{ contactId: c.id }}>{c.displayName ?? '—'}</AnchorLink>
-                </Table.Td>
-                <Table.Td>{c.phone ?? '—'}</Table.Td>
-                <Table.Td>{t(kindKey(c.kind))}</Table.Td>
-                <Table.Td>{c.email ?? ''}</Table.Td>
-                <Table.Td>{c.tags.map((tag) => <Badge key={tag} size="xs" variant="light" mr={2}>{tag}</Badge>)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ContactsTable rows={rows} withTags testId="contacts-table" />
       )}
       {rows.length === 0 && contacts.isSuccess && <Text c="dimmed">{t('contact.empty')}</Text>}
       {contacts.hasNextPage && (

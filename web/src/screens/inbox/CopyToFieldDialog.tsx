@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCopyMessageToField, useFields } from '../../api/contacts.ts';
+import { useCopyMessageToField } from '../../api/contacts.ts';
+import { useFieldDefinitions } from '../../api/crm-admin.ts';
 import type { Message } from '../../api/types.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { errorText } from '../../components/Problems.tsx';
@@ -12,11 +13,11 @@ import { copyableText } from './MessageBubble.tsx';
 
 export function CopyToFieldDialog({ contactId, message, onClose }: { contactId: string; message: Message; onClose: () => void }) {
   const { t } = useI18n();
-  const fields = useFields();
+  const fields = useFieldDefinitions('contact');
   const copy = useCopyMessageToField(contactId);
   const [field, setField] = useState<string | null>(null);
   // Values: "contact:name" / "contact:email" for the record's own fields, "field:<key>" for custom ones.
-  const custom = (fields.data?.data ?? []).filter((f) => f.entity === 'contact').map((f) => ({ value: `field:${f.key}`, label: f.label }));
+  const custom = (fields.data?.data ?? []).map((f) => ({ value: `field:${f.key}`, label: f.label }));
   const own = [{ value: 'contact:name', label: t('contact.name') }, { value: 'contact:email', label: t('contact.email') }];
   const options = [{ group: t('copyField.own'), items: own }, ...(custom.length ? [{ group: t('copyField.custom'), items: custom }] : [])];
   const label = [...own, ...custom].find((o) => o.value === field)?.label ?? '';

@@ -12,7 +12,7 @@ import { placeErrors } from '../../components/forms.tsx';
 import { FieldInput, fieldErrors, fieldPatch, toInput, useShowValue, type CustomFieldDef } from '../../components/custom-fields.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
-import { kindKey } from '../contacts/ContactSummary.tsx';
+import { ContactsTable } from '../contacts/ContactsTable.tsx';
 import { organizationFilter } from './filter.ts';
 import { ORG_INPUTS, useKindOptions } from './OrganizationsScreen.tsx';
 
@@ -100,28 +100,7 @@ function Contacts({ org }: { org: OrganizationDetail }) {
         {org.contacts.length === 0 ? (
           <Text size="sm" c="dimmed" data-testid="org-no-contacts">{t('org.noContacts')}</Text>
         ) : (
-          <Table striped highlightOnHover data-testid="org-contacts">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('contact.name')}</Table.Th>
-                <Table.Th>{t('contact.phone')}</Table.Th>
-                <Table.Th>{t('contact.kind')}</Table.Th>
-                <Table.Th>{t('contact.email')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {org.contacts.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Td>
-                    <AnchorLink to="/contacts/$contactId" params={{ contactId: c.id }}>{c.displayName ?? c.phone ?? '—'}</AnchorLink>
-                  </Table.Td>
-                  <Table.Td>{c.phone ?? '—'}</Table.Td>
-                  <Table.Td>{t(kindKey(c.kind))}</Table.Td>
-                  <Table.Td>{c.email ?? ''}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <ContactsTable rows={org.contacts} testId="org-contacts" />
         )}
         {org.contacts.length >= CONTACTS_LIMIT && <Text size="sm" c="dimmed">{t('org.contactsLimit', { count: number(CONTACTS_LIMIT) })}</Text>}
       </Stack>
