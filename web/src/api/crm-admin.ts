@@ -3,6 +3,7 @@
 // change made here also refreshes what those screens have cached.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
+import { useChange } from './mutations.ts';
 import type { ContactView } from './types.ts';
 
 /** The types src/core/fields.ts accepts (FIELD_TYPES). */
@@ -87,12 +88,6 @@ export interface OrganizationDetail {
   createdAt: string;
   updatedAt: string;
   contacts: ContactView[];
-}
-
-/** A mutation that refreshes everything under the given query-key prefixes once it succeeds. */
-function useChange<T, R = unknown>(fn: (body: T) => Promise<R>, prefixes: string[][]) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => prefixes.forEach((k) => void qc.invalidateQueries({ queryKey: k })) });
 }
 
 export function useFieldDefinitions(entity: FieldEntity) {

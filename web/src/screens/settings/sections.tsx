@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Code, CopyButton, Group, MultiSelect, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
+import { useChange } from '../../api/mutations.ts';
 import { useLabels, useQuickReplies } from '../../api/inbox.ts';
 import { useNumbers, useTeams, useUsers } from '../../api/numbers.ts';
 import type { Language, Role } from '../../api/types.ts';
@@ -9,11 +10,6 @@ import { useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorMessage, errorText } from '../../components/Problems.tsx';
 
-/** A mutation that refreshes the given queries and shows the server's message on failure. */
-function useSave<T, R = unknown>(fn: (body: T) => Promise<R>, keys: string[][]) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => keys.forEach((k) => void qc.invalidateQueries({ queryKey: k })) });
-}
 
 export function Problem({ error }: { error: unknown }) {
   const { t } = useI18n();
@@ -25,7 +21,7 @@ export function NumbersSection() {
   const numbers = useNumbers();
   const teams = useTeams();
   const [f, setF] = useState({ phoneNumberId: '', wabaId: '', displayPhoneNumber: '', verifiedName: '', accessToken: '', appSecret: '', verifyToken: '', throughputMps: 80 });
-  const add = useSave((b: typeof f) => api.post('/api/v1/numbers', { ...b, verifiedName: b.verifiedName || null }), [['numbers']]);
+  const add = useChange((b: typeof f) => api.post('/api/v1/numbers', { ...b, verifiedName: b.verifiedName || null }), [['numbers']]);
   const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.currentTarget.value });
   if (numbers.error) return <ErrorMessage error={numbers.error} />;
   return (
@@ -80,9 +76,9 @@ export function TeamsSection() {
   const teams = useTeams();
   const users = useUsers();
   const [name, setName] = useState('');
-  const create = useSave((b: { name: string }) => api.post('/api/v1/teams', b), [['teams']]);
-  const patch = useSave((b: { id: string; assignment: string }) => api.patch(`/api/v1/teams/${b.id}`, { assignment: b.assignment }), [['teams']]);
-  const members = useSave((b: { id: string; userIds: string[] }) => api.put(`/api/v1/teams/${b.id}/members`, { userIds: b.userIds }), [['teams'], ['users']]);
+  const create = useChange((b: { name: string }) => api.post('/api/v1/teams', b), [['teams']]);
+  const patch = useChange((b: { id: string; assignment: string }) => api.patch(`/api/v1/teams/${b.id}`, { assignment: b.assignment }), [['teams']]);
+  const members = useChange((b: { id: string; userIds: string[] }) => api.put(`/api/v1/teams/${b.id}/members`, { userIds: b.userIds }), [['teams'], ['users']]);
   if (teams.error) return <ErrorMessage error={teams.error} />;
   const userOptions = (users.data?.data ?? []).map((u) => ({ value: u.id, label: u.name }));
   return (
@@ -123,8 +119,8 @@ export function UsersSection() {
   const teams = useTeams();
   const [f, setF] = useState<{ email: string; name: string; role: Role; teamIds: string[]; language: Language | null }>({ email: '', name: '', role: 'agent', teamIds: [], language: null });
   const [invite, setInvite] = useState<{ url: string; email: string } | null>(null);
-  const create = useSave((b: typeof f) => api.post<{ inviteUrl: string; user: { email: string } }>('/api/v1/users/invitations', { email: b.email, name: b.name, role: b.role, teamIds: b.teamIds, ...(b.language ? { language: b.language } : {}) }), [['users']]);
-  const patch = useSave((b: { id: string; role?: Role; disabled?: boolean }) => api.patch(`/api/v1/users/${b.id}`, { role: b.role, disabled: b.disabled }), [['users']]);
+  const create = useChange((b: typeof f) => api.post<{ inviteUrl: string; user: { email: string } }>('/api/v1/users/invitations', { email: b.email, name: b.name, role: b.role, teamIds: b.teamIds, ...(b.language ? { language: b.language } : {}) }), [['users']]);
+  const patch = useChange((b: { id: string; role?: Role; disabled?: boolean }) => api.patch(`/api/v1/users/${b.id}`, { role: b.role, disabled: b.disabled }), [['users']]);
   if (users.error) return <ErrorMessage error={users.error} />;
   return (
     <Stack>
@@ -178,8 +174,8 @@ export function QuickRepliesSection() {
   const { t } = useI18n();
   const list = useQuickReplies();
   const [f, setF] = useState({ shortcut: '', title: '', body: '', language: null as Language | null });
-  const create = useSave((b: typeof f) => api.post('/api/v1/quick-replies', b), [['quick-replies']]);
-  const remove = useSave((id: string) => api.del(`/api/v1/quick-replies/${id}`), [['quick-replies']]);
+  const create = useChange((b: typeof f) => api.post('/api/v1/quick-replies', b), [['quick-replies']]);
+  const remove = useChange((id: string) => api.del(`/api/v1/quick-replies/${id}`), [['quick-replies']]);
   if (list.error) return <ErrorMessage error={list.error} />;
   return (
     <Stack>
@@ -213,8 +209,8 @@ export function LabelsSection() {
   const labels = useLabels();
   const [name, setName] = useState('');
   const [color, setColor] = useState<string | null>('blue');
-  const create = useSave((b: { name: string; color: string | null }) => api.post('/api/v1/labels', b), [['labels']]);
-  const remove = useSave((id: string) => api.del(`/api/v1/labels/${id}`), [['labels']]);
+  const create = useChange((b: { name: string; color: string | null }) => api.post('/api/v1/labels', b), [['labels']]);
+  const remove = useChange((id: string) => api.del(`/api/v1/labels/${id}`), [['labels']]);
   if (labels.error) return <ErrorMessage error={labels.error} />;
   return (
     <Stack>
@@ -247,7 +243,7 @@ const CONFIRMATION_LANGS = ['es', 'en', 'pt'];
 export function KeywordsSection() {
   const { t, lang } = useI18n();
   const q = useQuery({ queryKey: ['consent-keywords'], queryFn: () => api.get<Keywords>('/api/v1/settings/consent-keywords') });
-  const save = useSave((b: Keywords) => api.put('/api/v1/settings/consent-keywords', b), [['consent-keywords']]);
+  const save = useChange((b: Keywords) => api.put('/api/v1/settings/consent-keywords', b), [['consent-keywords']]);
   const [draft, setDraft] = useState<{ optOut: string; optIn: string; confirmations: Keywords['confirmations'] } | null>(null);
   if (q.error) return <ErrorMessage error={q.error} />;
   if (!q.data) return null;
