@@ -5,6 +5,7 @@ import { parsePhone, parseBsuid, countryOfPhone, countryOfBsuid } from '../core/
 import { marketOfRecipient } from '../core/market.ts';
 import { normaliseFields } from '../core/fields.ts';
 import { emailIn, isEmail } from '../core/email.ts';
+import { messageText } from '../core/message-text.ts';
 import { canonicalWaIdSql } from '../core/phone-variants.ts';
 import { likeLiteral } from '../store/like.ts';
 import { HttpError } from '../http/errors.ts';
@@ -327,14 +328,7 @@ export async function copyMessageToField(ctx: AppContext, contactId: string, mes
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(and(eq(messages.id, messageId), eq(conversations.contactId, contactId)));
   if (!row) throw new HttpError(404, 'message_not_found', `No message ${messageId} in this contact's history.`);
-  const content = row.m.content as Record<string, Record<string, unknown> | undefined>;
-  const text =
-    (typeof content.text?.body === 'string' && content.text.body) ||
-    (typeof content.button?.text === 'string' && content.button.text) ||
-    (typeof content.interactive === 'object' && content.interactive
-      ? ((content.interactive.button_reply as { title?: string } | undefined)?.title ?? (content.interactive.list_reply as { title?: string } | undefined)?.title)
-      : undefined) ||
-    (typeof content[row.m.type]?.caption === 'string' && (content[row.m.type]!.caption as string));
+  const text = messageText(row.m.type, row.m.content);
   if (!text) throw new HttpError(422, 'message_has_no_text', 'This message has no text to copy (it is a media file, location or reaction).');
   if ('field' in target) return updateContact(ctx, contactId, { fields: { [target.field]: text } });
   if (target.contactField === 'name') return updateContact(ctx, contactId, { name: text.trim().slice(0, 200) });

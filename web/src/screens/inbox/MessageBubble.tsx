@@ -204,8 +204,9 @@ function ContentView({ m }: { m: Message }) {
 }
 
 /**
- * The text "copy this message into a field" takes from a customer's message, as the server does: a text's body,
- * a button or list reply's title, a media caption. null when there is none (media alone, location, reaction).
+ * The text "copy this message into a field" takes from a customer's message: the server's messageText
+ * (src/core/message-text.ts, with its table test), mirrored because the web app does not import server code.
+ * null when there is none (media alone, location, reaction).
  */
 export function copyableText(m: Pick<Message, 'type' | 'content' | 'direction'>): string | null {
   if (m.direction !== 'in') return null;
